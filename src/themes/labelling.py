@@ -1,0 +1,222 @@
+"""Hand-labelling support: sentence listings to read, short code files to write, and their expansion
+into the labelled JSONL the classifier trains on.
+
+A listing (`data/labelled/sentences/<report>.tsv`) is frozen once labelling starts: it holds every
+sentence of a report with a four-digit id. A reader writes one line per id in
+`data/labelled/codes/<report>.codes`, e.g. `0412 pf- mo-` (private fostering weakness, management
+oversight weakness) or `0413` (no theme). `build_labelled` checks every line against the taxonomy
+and the listing and writes `labelled.jsonl`. The code files stay in the project as provenance.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .report import Report
+from .taxonomy import Taxonomy, load_taxonomy
+
+LISTING_FIELDS = ["sid", "section", "paragraph", "text"]
+_CODE_LINE = re.compile(r"^(\d{4})((?:\s+[a-z]{2}[+\-0])*)\s*(?:#.*)?$")
+
+
+class LabelError(ValueError):
+    """A code file that does not check out, with every problem found (file and line named)."""
+
+
+def write_listing(report: Report, path: Path) -> int:
+    """Write a report's sentences as a listing for labelling; returns the number of sentences."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    with open(tmp, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh, delimiter="\t", lineterminator="\n")
+        writer.writerow(LISTING_FIELDS)
+        for s in report.sentences:
+            writer.writerow([f"{s.id:04d}", s.section, "" if s.paragraph is None else s.paragraph, s.text])
+    tmp.replace(path)
+    return len(report.sentences)
+
+
+def read_listing(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE))
+
+
+@dataclass
+class CodedSentence:
+    sid: str
+    labels: list[dict]  # [{"theme": ..., "polarity": ...}]
+    note: str
+
+
+def parse_codes(path: Path, taxonomy: Taxonomy | None = None) -> dict[str, CodedSentence]:
+    """Read a code file into {sid: CodedSentence}; raise LabelError listing every bad line."""
+    taxonomy = taxonomy or load_taxonomy()
+    errors: list[str] = []
+    coded: dict[str, CodedSentence] = {}
+    for lineno, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        m = _CODE_LINE.match(line)
+        if not m:
+            errors.append(f"{path}:{lineno}: cannot read {raw!r} (expected e.g. '0412 pf- mo+')")
+            continue
+        sid, codes = m.group(1), m.group(2).split()
+        note = line.split("#", 1)[1].strip() if "#" in line else ""
+        labels: list[dict] = []
+        seen: set[str] = set()
+        for code in codes:
+            try:
+                theme = taxonomy.by_code(code[:2]).id
+                polarity = taxonomy.polarity_of_code(code[2])
+            except KeyError as exc:
+                errors.append(f"{path}:{lineno}: {exc.args[0]} in {raw!r}")
+                continue
+            if theme in seen:
+                errors.append(f"{path}:{lineno}: theme {code[:2]} given twice in {raw!r}")
+                continue
+            seen.add(theme)
+            labels.append({"theme": theme, "polarity": polarity})
+        if sid in coded:
+            errors.append(f"{path}:{lineno}: sentence {sid} coded twice")
+        coded[sid] = CodedSentence(sid=sid, labels=labels, note=note)
+    if errors:
+        raise LabelError("\n".join(errors))
+    return coded
+
+
+def build_labelled(labelled_dir: Path, out: Path | None = None, require_complete: bool = True) -> dict:
+    """Expand every code file under `labelled_dir/codes` into `labelled.jsonl`; return counts.
+
+    Whole-report code files must code every sentence of their listing; targeted files (named
+    `targeted-*.codes`) may code any subset."""
+    taxonomy = load_taxonomy()
+    listings_dir = labelled_dir / "sentences"
+    codes_dir = labelled_dir / "codes"
+    meta = _report_meta(labelled_dir)
+    out = out or labelled_dir / "labelled.jsonl"
+    errors: list[str] = []
+    rows: list[dict] = []
+    per_report: dict[str, dict] = {}
+    for code_file in sorted(codes_dir.glob("*.codes")):
+        stem = code_file.stem
+        targeted = stem.startswith("targeted-")
+        report_stem = stem[len("targeted-"):] if targeted else stem
+        listing_path = listings_dir / f"{report_stem}.tsv"
+        if not listing_path.exists():
+            errors.append(f"{code_file}: no listing {listing_path}")
+            continue
+        listing = {row["sid"]: row for row in read_listing(listing_path)}
+        try:
+            coded = parse_codes(code_file, taxonomy)
+        except LabelError as exc:
+            errors.append(str(exc))
+            continue
+        unknown = sorted(set(coded) - set(listing))
+        if unknown:
+            errors.append(f"{code_file}: ids not in the listing: {', '.join(unknown[:10])}")
+        missing = sorted(set(listing) - set(coded))
+        if missing and not targeted and require_complete:
+            errors.append(f"{code_file}: {len(missing)} sentences not coded yet (first: {missing[0]})")
+        info = meta.get(report_stem, {})
+        counts = per_report.setdefault(report_stem, {"sentences": 0, "with_labels": 0, "pairs": 0,
+                                                     "kind": "targeted" if targeted else "whole_report"})
+        for sid in sorted(coded):
+            if sid not in listing:
+                continue
+            row = listing[sid]
+            rows.append({
+                "id": f"{report_stem}#{sid}",
+                "text": row["text"],
+                "report": f"{report_stem}.pdf",
+                "authority": info.get("authority", report_stem.rsplit("-", 3)[0]),
+                "report_type": info.get("report_type", ""),
+                "published": info.get("published", ""),
+                "section": row["section"],
+                "paragraph": int(row["paragraph"]) if row["paragraph"] else None,
+                "source": "targeted" if targeted else "whole_report",
+                "labels": coded[sid].labels,
+                **({"note": coded[sid].note} if coded[sid].note else {}),
+            })
+            counts["sentences"] += 1
+            counts["with_labels"] += bool(coded[sid].labels)
+            counts["pairs"] += len(coded[sid].labels)
+    duplicates = _duplicate_texts(rows)
+    if duplicates:
+        errors.append("the same sentence text is labelled twice: " + "; ".join(duplicates[:5]))
+    if errors:
+        raise LabelError("\n".join(errors))
+    tmp = out.with_suffix(".jsonl.tmp")
+    with open(tmp, "w", encoding="utf-8") as fh:
+        for row in rows:
+            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+    tmp.replace(out)
+    return {"sentences": len(rows), "reports": per_report, "taxonomy_version": taxonomy.version,
+            "sha256": file_sha256(out)}
+
+
+def _duplicate_texts(rows: list[dict]) -> list[str]:
+    seen: dict[str, str] = {}
+    dups = []
+    for row in rows:
+        key = " ".join(row["text"].lower().split())
+        if key in seen and row["source"] == "targeted":
+            dups.append(f"{row['id']} = {seen[key]}")
+        seen.setdefault(key, row["id"])
+    return dups
+
+
+def _report_meta(labelled_dir: Path) -> dict[str, dict]:
+    path = labelled_dir / "reports.csv"
+    if not path.exists():
+        return {}
+    with open(path, encoding="utf-8", newline="") as fh:
+        return {Path(r["file"]).stem: r for r in csv.DictReader(fh)}
+
+
+def file_sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def load_labelled(path: Path) -> list[dict]:
+    """The labelled sentences (gold only: this file never holds weak labels)."""
+    with open(path, encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m themes.labelling check FILE.codes...`: check code files while labelling."""
+    import sys
+
+    args = list(sys.argv[1:] if argv is None else argv)
+    if len(args) < 2 or args[0] != "check":
+        print("usage: python -m themes.labelling check FILE.codes [...]", file=sys.stderr)
+        return 2
+    status = 0
+    for name in args[1:]:
+        path = Path(name)
+        stem = path.stem[len("targeted-"):] if path.stem.startswith("targeted-") else path.stem
+        listing_path = path.parent.parent / "sentences" / f"{stem}.tsv"
+        try:
+            coded = parse_codes(path)
+        except LabelError as exc:
+            print(exc)
+            status = 1
+            continue
+        listing = [row["sid"] for row in read_listing(listing_path)] if listing_path.exists() else []
+        missing = [sid for sid in listing if sid not in coded]
+        extra = [sid for sid in coded if listing and sid not in listing]
+        pairs = sum(len(c.labels) for c in coded.values())
+        print(f"{path}: {len(coded)} sentences coded, {pairs} pairs; {len(missing)} of {len(listing)} still to code"
+              + (f"; ids not in listing: {extra[:5]}" if extra else ""))
+        status = status or (1 if extra else 0)
+    return status
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
