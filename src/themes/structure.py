@@ -205,16 +205,17 @@ HEADINGS: list[tuple[str, re.Pattern[str]]] = [
         ("areas_for_priority_action", r"areas? for priority action"),
         ("help_and_protection",
          rf"(?:key judgement judgement grade )?the experiences and progress of children who need help"
-         rf" and protection(?::? {_GRADE})?"),
+         rf" and protection(?:(?: are| is)?:? {_GRADE})?"),
         ("children_in_care_and_care_leavers",
-         rf"the experiences and progress of children in care and care leavers:? {_GRADE}"),
-        ("children_in_care", rf"the experiences and progress of children in care:? {_GRADE}"),
+         rf"the experiences and progress of children in care and care leavers(?: are| is)?:? {_GRADE}"),
+        ("children_in_care", rf"the experiences and progress of children in care(?: are| is)?:? {_GRADE}"),
         ("children_in_care",
          rf"(?:key judgement judgement grade )?the experiences and progress of children looked after"
          rf" and achieving permanence(?::? {_GRADE})?"),
-        ("care_leavers", rf"(?:the )?experiences and progress of care leavers:? {_GRADE}"),
+        ("care_leavers", rf"(?:the )?experiences and progress of care leavers(?: are| is)?:? {_GRADE}"),
         ("care_leavers", r"(?:key judgement judgement grade )?the experiences and progress of care leavers"),
-        ("leaders", rf"the impact of leaders on (?:social work )?practice with children and families:? {_GRADE}"),
+        ("leaders", rf"the impact of leaders on (?:social work )?practice with children and families(?: are| is)?:? "
+                    rf"{_GRADE}"),
         ("leaders", rf"(?:key judgement judgement grade )?leadership, management and governance(?: {_GRADE})?"),
         ("summary", r"executive summary|summary of (?:key )?findings"),
         ("strengths", r"the local authority's strengths"),

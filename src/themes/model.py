@@ -1,0 +1,271 @@
+"""Stage 4, tag: the theme-and-polarity classifier.
+
+Two learned steps, both scikit-learn:
+1. themes: one-vs-rest logistic regression over word n-grams (with cue tokens from `features`) and
+   character n-grams; a probability threshold per theme, tuned on held-out folds;
+2. polarity: a three-class logistic regression for each (sentence, theme) pair, whose features come
+   from the whole sentence and from the clause that speaks about that theme (design "clause"), or
+   from the whole sentence only (design "sentence").
+
+The model is saved with skops (no code runs on load) together with its taxonomy version, training
+data hash and metrics; `load_model` refuses a model made for another taxonomy version.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import scipy.sparse as sp
+import skops.io as sio
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.multiclass import OneVsRestClassifier
+
+from .features import CUES, PreparedSentence, prepare
+from .taxonomy import POLARITIES, Taxonomy, load_taxonomy
+
+MODEL_FORMAT = 1
+DEFAULT_MODEL_PATH = Path(__file__).resolve().parents[2] / "models" / "themes-model.skops"
+WNI_SECTIONS = {"what_needs_to_improve", "areas_for_priority_action"}
+
+
+class ModelError(Exception):
+    """A model file that cannot be used (missing, unsafe, or for another taxonomy version)."""
+
+
+@dataclass
+class ModelConfig:
+    design: str = "clause"  # "clause" or "sentence": where polarity features come from
+    theme_c: float = 8.0
+    polarity_c: float = 4.0
+    char_ngrams: tuple[int, int] = (2, 5)
+    min_df: int = 2
+    class_weight: str | None = "balanced"
+    default_threshold: float = 0.5
+    seed: int = 0
+
+    def to_dict(self) -> dict:
+        d = dict(self.__dict__)
+        d["char_ngrams"] = list(self.char_ngrams)
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "ModelConfig":
+        d = dict(d)
+        d["char_ngrams"] = tuple(d["char_ngrams"])
+        return cls(**d)
+
+
+@dataclass
+class Tag:
+    theme: str
+    polarity: str
+    confidence: float
+
+
+@dataclass
+class ThemeTagger:
+    """The trained classifier: `tag(texts)` returns, per text, its (theme, polarity, confidence) tags."""
+
+    taxonomy: Taxonomy
+    config: ModelConfig = field(default_factory=ModelConfig)
+    word_vec: TfidfVectorizer | None = None
+    char_vec: TfidfVectorizer | None = None
+    theme_clf: OneVsRestClassifier | None = None
+    polarity_clf: LogisticRegression | None = None
+    thresholds: np.ndarray | None = None
+    meta: dict = field(default_factory=dict)
+
+    # ---- features ------------------------------------------------------------------------------
+    @property
+    def theme_ids(self) -> list[str]:
+        return self.taxonomy.ids
+
+    def _prepared(self, texts: list[str], sections: list[str | None] | None) -> list[PreparedSentence]:
+        prepared = prepare(texts)
+        if sections is not None:
+            for p, section in zip(prepared, sections):
+                if section in WNI_SECTIONS:
+                    p.text += " section_wni"
+                    p.clauses = [c + " section_wni" for c in p.clauses]
+        return prepared
+
+    def _theme_matrix(self, word_texts: list[str], raw_texts: list[str]) -> sp.csr_matrix:
+        return sp.hstack([self.word_vec.transform(word_texts), self.char_vec.transform(raw_texts)]).tocsr()
+
+    def _cue_row(self, clause: str) -> list[float]:
+        toks = clause.split()
+        return [min(toks.count(f"cue_{k}"), 3) / 3 for k in CUES] + [float("after_contrast" in toks)]
+
+    def _polarity_matrix(self, prepared: list[PreparedSentence], pair_sentence: list[int],
+                         pair_theme: list[int], focus: list[str]) -> sp.csr_matrix:
+        n_themes = len(self.theme_ids)
+        sent_text = [prepared[i].text for i in pair_sentence]
+        x_sentence = self.word_vec.transform(sent_text)
+        x_focus = self.word_vec.transform(focus)
+        theme_onehot = sp.csr_matrix(
+            (np.ones(len(pair_theme)), (np.arange(len(pair_theme)), pair_theme)), shape=(len(pair_theme), n_themes))
+        cues = np.array([self._cue_row(f) + self._cue_row(s) for f, s in zip(focus, sent_text)])
+        return sp.hstack([x_focus, 0.5 * x_sentence, theme_onehot, sp.csr_matrix(cues)]).tocsr()
+
+    def _focus_clauses(self, prepared: list[PreparedSentence], raw: list[str],
+                       pair_sentence: list[int], pair_theme: list[int]) -> list[str]:
+        """For each (sentence, theme) pair, the clause that speaks most about the theme."""
+        if self.config.design == "sentence":
+            return [prepared[i].text for i in pair_sentence]
+        # score every clause of the sentences that have pairs, once
+        needed = sorted(set(pair_sentence))
+        clause_index: dict[int, tuple[int, int]] = {}
+        clause_texts: list[str] = []
+        for i in needed:
+            clauses = prepared[i].clauses
+            clause_index[i] = (len(clause_texts), len(clauses))
+            clause_texts.extend(clauses)
+        if not clause_texts:
+            return []
+        # character n-grams of a clause: rebuild from its words (cue tokens removed)
+        clause_raw = [" ".join(w for w in c.split() if not w.startswith(("cue_", "neg_", "after_", "section_")))
+                      for c in clause_texts]
+        probs = self.theme_clf.predict_proba(self._theme_matrix(clause_texts, clause_raw))
+        focus = []
+        for i, t in zip(pair_sentence, pair_theme):
+            start, n = clause_index[i]
+            if n == 1:
+                focus.append(prepared[i].text)
+            else:
+                best = start + int(np.argmax(probs[start:start + n, t]))
+                focus.append(clause_texts[best])
+        return focus
+
+    # ---- training ------------------------------------------------------------------------------
+    def fit(self, texts: list[str], labels: list[list[dict]], sections: list[str | None] | None = None,
+            thresholds: np.ndarray | None = None) -> "ThemeTagger":
+        cfg = self.config
+        prepared = self._prepared(texts, sections)
+        word_texts = [p.text for p in prepared]
+        self.word_vec = TfidfVectorizer(analyzer="word", token_pattern=r"\S+", ngram_range=(1, 2),
+                                        min_df=cfg.min_df, sublinear_tf=True, lowercase=False, dtype=np.float32)
+        self.char_vec = TfidfVectorizer(analyzer="char_wb", ngram_range=cfg.char_ngrams, min_df=cfg.min_df,
+                                        sublinear_tf=True, lowercase=True, dtype=np.float32)
+        self.word_vec.fit(word_texts)
+        self.char_vec.fit(texts)
+        x = self._theme_matrix(word_texts, texts)
+        index = {t: j for j, t in enumerate(self.theme_ids)}
+        y = np.zeros((len(texts), len(self.theme_ids)), dtype=np.int8)
+        for i, labs in enumerate(labels):
+            for lab in labs:
+                y[i, index[lab["theme"]]] = 1
+        base = LogisticRegression(C=cfg.theme_c, solver="liblinear", class_weight=cfg.class_weight,
+                                  random_state=cfg.seed, max_iter=2000)
+        self.theme_clf = OneVsRestClassifier(base, n_jobs=None).fit(x, y)
+        self.thresholds = (np.asarray(thresholds, dtype=float) if thresholds is not None
+                           else np.full(len(self.theme_ids), cfg.default_threshold))
+        # polarity, on gold pairs
+        pair_sentence, pair_theme, pair_y = [], [], []
+        for i, labs in enumerate(labels):
+            for lab in labs:
+                pair_sentence.append(i)
+                pair_theme.append(index[lab["theme"]])
+                pair_y.append(POLARITIES.index(lab["polarity"]))
+        focus = self._focus_clauses(prepared, texts, pair_sentence, pair_theme)
+        xp = self._polarity_matrix(prepared, pair_sentence, pair_theme, focus)
+        self.polarity_clf = LogisticRegression(C=cfg.polarity_c, max_iter=3000, random_state=cfg.seed,
+                                               class_weight="balanced")
+        self.polarity_clf.fit(xp, np.array(pair_y))
+        return self
+
+    # ---- prediction ----------------------------------------------------------------------------
+    def theme_probabilities(self, texts: list[str], sections: list[str | None] | None = None) -> np.ndarray:
+        prepared = self._prepared(texts, sections)
+        return self.theme_clf.predict_proba(self._theme_matrix([p.text for p in prepared], texts))
+
+    def tag(self, texts: list[str], sections: list[str | None] | None = None,
+            themes_given: list[list[str]] | None = None) -> list[list[Tag]]:
+        """Tag each text. With `themes_given`, only polarity is predicted, for those themes."""
+        texts = list(texts)
+        if not texts:
+            return []
+        prepared = self._prepared(texts, sections)
+        pair_sentence: list[int] = []
+        pair_theme: list[int] = []
+        pair_conf: list[float] = []
+        if themes_given is None:
+            probs = self.theme_clf.predict_proba(self._theme_matrix([p.text for p in prepared], texts))
+            hits = probs >= self.thresholds[None, :]
+            for i, j in zip(*np.nonzero(hits)):
+                pair_sentence.append(int(i))
+                pair_theme.append(int(j))
+                pair_conf.append(float(probs[i, j]))
+        else:
+            index = {t: j for j, t in enumerate(self.theme_ids)}
+            for i, themes in enumerate(themes_given):
+                for t in themes:
+                    pair_sentence.append(i)
+                    pair_theme.append(index[t])
+                    pair_conf.append(1.0)
+        result: list[list[Tag]] = [[] for _ in texts]
+        if not pair_sentence:
+            return result
+        focus = self._focus_clauses(prepared, texts, pair_sentence, pair_theme)
+        pol_probs = self.polarity_clf.predict_proba(
+            self._polarity_matrix(prepared, pair_sentence, pair_theme, focus))
+        classes = [POLARITIES[c] for c in self.polarity_clf.classes_]
+        for i, t, conf, pp in zip(pair_sentence, pair_theme, pair_conf, pol_probs):
+            k = int(np.argmax(pp))
+            result[i].append(Tag(theme=self.theme_ids[t], polarity=classes[k], confidence=round(conf * float(pp[k]), 4)))
+        for tags in result:
+            tags.sort(key=lambda tag: -tag.confidence)
+        return result
+
+    # ---- persistence ---------------------------------------------------------------------------
+    def save(self, path: str | Path) -> Path:
+        from .outputs import write_with
+
+        payload = {
+            "format": MODEL_FORMAT,
+            "meta": json.dumps({**self.meta, "taxonomy_version": self.taxonomy.version,
+                                "taxonomy_fingerprint": self.taxonomy.fingerprint(),
+                                "theme_ids": self.theme_ids, "config": self.config.to_dict()}),
+            "word_vec": self.word_vec,
+            "char_vec": self.char_vec,
+            "theme_clf": self.theme_clf,
+            "polarity_clf": self.polarity_clf,
+            "thresholds": np.asarray(self.thresholds, dtype=np.float64),
+        }
+        return write_with(path, lambda tmp: sio.dump(payload, tmp))
+
+
+def load_model(path: str | Path | None = None, taxonomy: Taxonomy | None = None) -> ThemeTagger:
+    """Load a saved model, refusing one whose types are not plain scikit-learn/numpy (skops checks
+    this before anything is built) or whose taxonomy version differs from the package's."""
+    path = Path(path) if path else DEFAULT_MODEL_PATH
+    taxonomy = taxonomy or load_taxonomy()
+    if not path.exists():
+        raise ModelError(f"{path}: no model file here; run `themes train` to make one")
+    try:
+        untrusted = sio.get_untrusted_types(file=path)
+    except Exception as exc:
+        raise ModelError(f"{path}: not a readable skops model file ({exc})") from None
+    if untrusted:
+        raise ModelError(f"{path}: refused, the file holds types that are not trusted: {', '.join(untrusted[:5])}")
+    payload = sio.load(path, trusted=[])
+    if not isinstance(payload, dict) or payload.get("format") != MODEL_FORMAT:
+        raise ModelError(f"{path}: not a themes model (format {payload.get('format') if isinstance(payload, dict) else '?'})")
+    meta = json.loads(payload["meta"])
+    if meta.get("taxonomy_version") != taxonomy.version or meta.get("theme_ids") != taxonomy.ids:
+        raise ModelError(
+            f"{path}: model was trained for taxonomy version {meta.get('taxonomy_version')!r} but this "
+            f"package has version {taxonomy.version!r}; retrain with `themes train`")
+    return ThemeTagger(
+        taxonomy=taxonomy,
+        config=ModelConfig.from_dict(meta["config"]),
+        word_vec=payload["word_vec"],
+        char_vec=payload["char_vec"],
+        theme_clf=payload["theme_clf"],
+        polarity_clf=payload["polarity_clf"],
+        thresholds=np.asarray(payload["thresholds"]),
+        meta={k: v for k, v in meta.items() if k not in ("config",)},
+    )

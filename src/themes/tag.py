@@ -1,0 +1,190 @@
+"""Batch tagging: read reports, tag every finding sentence, and lay the results out as tables.
+
+`tag_reports` returns four DataFrames (findings, sentences, documents, errors); `write_tag_outputs`
+writes them to a folder. Reading and tagging run together in worker processes, each loading the
+model once, so a batch uses every core it is given.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Iterator
+
+import pandas as pd
+from tqdm import tqdm
+
+from .authorities import find_authority
+from .model import ThemeTagger, load_model
+from .outputs import write_csv, write_parquet, write_text
+from .read import ReadError
+from .report import Report, expand_inputs, read_report
+from .taxonomy import load_taxonomy
+
+FINDING_COLUMNS = ["file", "authority", "la_code", "report_type", "published", "section", "paragraph",
+                   "sentence_id", "sentence", "theme", "area", "polarity", "confidence"]
+SENTENCE_COLUMNS = ["file", "authority", "la_code", "report_type", "published", "section", "paragraph",
+                    "sentence_id", "sentence", "themes"]
+GRADE_KEYS = ["overall_effectiveness", "impact_of_leaders", "help_and_protection", "children_in_care",
+              "care_leavers", "children_in_care_and_care_leavers"]
+
+
+@dataclass
+class TaggedReport:
+    """One report's rows, built in a worker process and sent back as plain records."""
+
+    document: dict
+    sentences: list[dict]
+    findings: list[dict]
+
+
+@dataclass
+class TagResult:
+    findings: pd.DataFrame
+    sentences: pd.DataFrame
+    documents: pd.DataFrame
+    errors: pd.DataFrame
+
+
+def tag_report(report: Report, model: ThemeTagger) -> TaggedReport:
+    taxonomy = model.taxonomy
+    la = find_authority(report.authority) or find_authority(Path(report.file).stem.rsplit("-", 3)[0])
+    published = report.published.isoformat() if report.published else ""
+    texts = [s.text for s in report.sentences]
+    tags = model.tag(texts, [s.section for s in report.sentences])
+    stem = Path(report.file).stem
+    common = {"file": report.file, "authority": la.name if la else (report.authority or ""),
+              "la_code": la.code if la else "", "report_type": report.report_type, "published": published}
+    sentences, findings = [], []
+    for s, stags in zip(report.sentences, tags):
+        sid = f"{stem}#{s.id:04d}"
+        row = {**common, "section": s.section, "paragraph": s.paragraph, "sentence_id": sid, "sentence": s.text}
+        sentences.append({**row, "themes": "; ".join(f"{t.theme}:{t.polarity}" for t in stags)})
+        for t in stags:
+            findings.append({**row, "theme": t.theme, "area": taxonomy.area_of(t.theme), "polarity": t.polarity,
+                             "confidence": t.confidence})
+    document = {
+        "file": report.file,
+        "authority": common["authority"],
+        "authority_as_named": report.authority or "",
+        "la_code": common["la_code"],
+        "region": la.region if la else "",
+        "report_type": report.report_type,
+        "inspection_start": report.inspection_start.isoformat() if report.inspection_start else "",
+        "inspection_end": report.inspection_end.isoformat() if report.inspection_end else "",
+        "published": published,
+        "lead_inspector": report.lead_inspector or "",
+        **{k: report.grades.get(k, "") for k in GRADE_KEYS},
+        "other_grades": json.dumps({k: v for k, v in report.grades.items() if k not in GRADE_KEYS}) if any(
+            k not in GRADE_KEYS for k in report.grades) else "",
+        "sentences": len(report.sentences),
+        "tagged_sentences": sum(1 for t in tags if t),
+        "findings": len(findings),
+        "weaknesses": sum(1 for f in findings if f["polarity"] == "weakness"),
+        "strengths": sum(1 for f in findings if f["polarity"] == "strength"),
+        "improvement_items": len(report.improvement_items),
+    }
+    return TaggedReport(document=document, sentences=sentences, findings=findings)
+
+
+# Worker-process state: the model is loaded once per process.
+_WORKER_MODEL: ThemeTagger | None = None
+
+
+def _init_worker(model_path: str | None) -> None:
+    global _WORKER_MODEL
+    _WORKER_MODEL = load_model(model_path)
+
+
+def _work(path: str) -> TaggedReport | ReadError:
+    try:
+        return tag_report(read_report(path), _WORKER_MODEL)
+    except ReadError as exc:
+        return exc
+    except Exception as exc:  # an input nobody foresaw: name it and go on with the batch
+        return ReadError(path, f"unexpected error: {type(exc).__name__}: {exc}")
+
+
+def iter_tagged(paths: list[str], model_path: str | None = None, workers: int | None = None,
+                model: ThemeTagger | None = None) -> Iterator[TaggedReport | ReadError]:
+    workers = workers or os.cpu_count() or 1
+    if workers <= 1 or len(paths) <= 1:
+        global _WORKER_MODEL
+        _WORKER_MODEL = model or load_model(model_path)
+        for p in paths:
+            yield _work(p)
+        return
+    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(model_path,)) as pool:
+        yield from pool.map(_work, paths, chunksize=1)
+
+
+def tag_reports(inputs: Iterable[str | Path], model_path: str | Path | None = None, workers: int | None = None,
+                progress: bool = False, model: ThemeTagger | None = None) -> TagResult:
+    """Read and tag every report under `inputs` (files or folders); unreadable files go to errors."""
+    paths = [str(p) for p in expand_inputs(inputs)]
+    if model is None:
+        load_model(model_path)  # fail here, once, with a clear message, before starting workers
+    docs, sents, finds, errors = [], [], [], []
+    results = iter_tagged(paths, str(model_path) if model_path else None, workers, model)
+    for path, res in zip(paths, tqdm(results, total=len(paths), desc="tagging", unit="report",
+                                     disable=not progress)):
+        if isinstance(res, ReadError):
+            errors.append({"file": Path(path).name, "path": path, "reason": res.reason})
+        else:
+            docs.append(res.document)
+            sents.extend(res.sentences)
+            finds.extend(res.findings)
+    return TagResult(
+        findings=pd.DataFrame(finds, columns=FINDING_COLUMNS),
+        sentences=pd.DataFrame(sents, columns=SENTENCE_COLUMNS),
+        documents=pd.DataFrame(docs),
+        errors=pd.DataFrame(errors, columns=["file", "path", "reason"]),
+    )
+
+
+def write_tag_outputs(result: TagResult, out_dir: str | Path) -> list[Path]:
+    out = Path(out_dir)
+    findings = result.findings.copy()
+    findings["paragraph"] = findings["paragraph"].astype("Int64")
+    sentences = result.sentences.copy()
+    sentences["paragraph"] = sentences["paragraph"].astype("Int64")
+    written = [
+        write_csv(out / "findings.csv", findings),
+        write_parquet(out / "findings.parquet", findings),
+        write_csv(out / "sentences.csv", sentences),
+        write_csv(out / "documents.csv", result.documents),
+        write_csv(out / "errors.csv", result.errors),
+    ]
+    return written
+
+
+def tag_sentences_jsonl(lines: Iterable[str], model: ThemeTagger, source: str = "input") -> Iterator[str]:
+    """`{"id", "text"}` lines in, `{"id", "text", "labels": [...]}` lines out, in input order."""
+    records = []
+    for n, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            rec = json.loads(line)
+            text = rec["text"]
+        except (json.JSONDecodeError, KeyError, TypeError):
+            raise ValueError(f"{source}:{n}: not a JSON object with a 'text' field") from None
+        if not isinstance(text, str):
+            raise ValueError(f"{source}:{n}: 'text' must be a string")
+        records.append(rec)
+    tags = model.tag([r["text"] for r in records], [r.get("section") for r in records])
+    for rec, t in zip(records, tags):
+        yield json.dumps({"id": rec.get("id"), "text": rec["text"],
+                          "labels": [{"theme": x.theme, "polarity": x.polarity, "confidence": x.confidence}
+                                     for x in t]}, ensure_ascii=False)
+
+
+def taxonomy_table() -> pd.DataFrame:
+    tax = load_taxonomy()
+    return pd.DataFrame([{"theme": t.id, "area": t.area, "label": t.label} for t in tax.themes])
+
+
+__all__ = ["tag_reports", "write_tag_outputs", "tag_sentences_jsonl", "TagResult", "write_text"]
