@@ -14,14 +14,14 @@ SHARED = Path(os.environ.get("THEMES_SHARED", ROOT.parent / "shared"))
 CORPUS = SHARED / "corpus"
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def shared_dir() -> Path:
     if not (SHARED / "seeds").exists():
         pytest.skip("../shared is not beside the project")
     return SHARED
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def corpus_dir() -> Path:
     if not (CORPUS / "reports.csv").exists():
         pytest.skip("../shared/corpus is not beside the project")

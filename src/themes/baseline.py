@@ -76,7 +76,7 @@ POSITIVE = [r"effective", r"\bgood\b", r"strong", r"robust", r"timely", r"thorou
             r"high[- ]quality", r"impressive", r"excellent", r"appropriate", r"\bclear", r"comprehensive",
             r"skil", r"sensitiv", r"creative", r"swift", r"prompt", r"positive", r"benefit", r"strength"]
 
-_THEME_RES = {t: re.compile("|".join(ps), re.I) for t, ps in KEYWORDS.items()}
+THEME_PATTERNS = {t: re.compile("|".join(ps), re.I) for t, ps in KEYWORDS.items()}
 _NEG = re.compile("|".join(NEGATIVE), re.I)
 _POS = re.compile("|".join(POSITIVE), re.I)
 
@@ -98,6 +98,6 @@ def baseline_tag(texts: list[str], sections: list[str | None] | None = None,
     out = []
     for i, (text, section) in enumerate(zip(texts, sections)):
         polarity = baseline_polarity(text, section)
-        themes = themes_given[i] if themes_given is not None else [t for t, rx in _THEME_RES.items() if rx.search(text)]
+        themes = themes_given[i] if themes_given is not None else [t for t, rx in THEME_PATTERNS.items() if rx.search(text)]
         out.append([Tag(theme=t, polarity=polarity, confidence=1.0) for t in themes])
     return out

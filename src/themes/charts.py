@@ -171,3 +171,36 @@ def trend(area_by_report: pd.DataFrame, authority: str, out_base: Path) -> list[
     ax.legend(frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     ax.set_title(f"{authority}: weakness share by area across inspections", loc="left")
     return save(fig, out_base)
+
+
+CATEGORY_COLOURS = {"known weakness": "#009E73", "blind spot": WEAKNESS,
+                    "not confirmed": "#999999", "judged a strength by inspectors": STRENGTH}
+
+
+def selfcheck_chart(result, out_base: Path) -> list[Path]:
+    """Council-named against inspector-found weaknesses, theme by theme: sentences on each side,
+    coloured by what the comparison makes of the theme."""
+    t = result.themes
+    if t.empty:
+        fig, ax = plt.subplots(figsize=(6, 1.5))
+        ax.axis("off")
+        ax.text(0.5, 0.5, "No weakness themes named by the council or found by inspectors", ha="center")
+        return save(fig, out_base)
+    t = t.iloc[::-1]
+    fig, ax = plt.subplots(figsize=(8.5, 0.32 * len(t) + 1.6))
+    y = np.arange(len(t))
+    colours = [CATEGORY_COLOURS[c] for c in t.category]
+    ax.barh(y, -t.council_sentences, color=colours, alpha=0.55, edgecolor="black", linewidth=0.4)
+    ax.barh(y, t.inspectors_sentences, color=colours, edgecolor="black", linewidth=0.4)
+    ax.set_yticks(y, t.label)
+    ax.axvline(0, color="black", linewidth=0.8)
+    lim = max(t.council_sentences.max(), t.inspectors_sentences.max(), 1) * 1.15
+    ax.set_xlim(-lim, lim)
+    ticks = ax.get_xticks()
+    ax.set_xticks(ticks, [f"{abs(int(v))}" for v in ticks])
+    ax.set_xlabel("← weakness sentences in the self-evaluation  |  weakness sentences in the inspection →")
+    handles = [plt.Rectangle((0, 0), 1, 1, color=c) for c in CATEGORY_COLOURS.values()]
+    ax.legend(handles, CATEGORY_COLOURS.keys(), loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=4,
+              frameon=False, fontsize=8)
+    ax.set_title(f"{result.authority}: does the council know itself?\n{result.summary()}", fontsize=9, pad=24)
+    return save(fig, out_base)

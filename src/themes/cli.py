@@ -69,7 +69,7 @@ def read(inputs: tuple[Path, ...], out_dir: Path, metadata: Path | None, workers
               type=click.Path(exists=True, file_okay=False, path_type=Path), help="Labelled data folder.")
 @click.option("--out", "out_dir", default=PROJECT_ROOT / "models", show_default=True,
               type=click.Path(path_type=Path), help="Where the model, metrics.json and MODEL_CARD.md go.")
-@click.option("--design", type=click.Choice(["clause", "sentence"]), default="clause", show_default=True)
+@click.option("--design", type=click.Choice(["clause", "sentence", "clause_no_context"]), default="clause", show_default=True)
 @click.option("--compare-designs", is_flag=True, help="Also cross-validate the other design, for the model card.")
 def train(data_dir: Path, out_dir: Path, design: str, compare_designs: bool) -> None:
     """Train the theme-and-polarity classifier on the hand-labelled sentences."""
@@ -195,16 +195,47 @@ def report(inputs, out_dir: Path, model_path, workers, authorities, neighbours_o
     if not inputs:
         inputs = (SAMPLE_DIR,)
         click.echo(f"no input given: using the sample reports in {SAMPLE_DIR}")
+    from .documents import OTHER_TYPES
+    from .selfcheck import selfchecks_in
+
     result = _tag(inputs, out_dir / "tagged", model_path, workers)
-    if result.findings.empty:
-        _fail("no findings to compare (no report could be read and tagged)")
+    ofsted = result.findings[~result.findings["report_type"].isin(OTHER_TYPES)]
+    if ofsted.empty:
+        _fail("no findings to compare (no Ofsted report could be read and tagged)")
+    # a council self-evaluation among the inputs is checked against that council's next inspection
+    checks = selfchecks_in(result.findings, result.documents, out_dir)
+    for check in checks:
+        click.echo(f"self-evaluation: {check.summary()}")
     try:
-        res = run_compare(result.findings, result.documents, out_dir, authorities=_split(authorities),
+        res = run_compare(ofsted, result.documents, out_dir, authorities=_split(authorities),
                           neighbours_of=neighbours_of, min_shared=min_shared, all_inspections=all_inspections,
-                          include_wni=not exclude_wni)
+                          include_wni=not exclude_wni,
+                          selfcheck_html="".join(c.html for c in checks) or None)
     except KeyError as exc:
         _fail(str(exc.args[0]))
     _summarise(res, out_dir)
+
+
+@main.command()
+@click.argument("self_evaluation", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("inspection", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path))
+@click.option("--model", "model_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None)
+def selfcheck(self_evaluation: Path, inspection: Path, out_dir: Path, model_path: Path | None) -> None:
+    """Does a council know itself? Its self-evaluation's named weaknesses against an inspection's."""
+    from .model import ModelError
+    from .read import ReadError
+    from .selfcheck import run_selfcheck
+
+    try:
+        res = run_selfcheck(self_evaluation, inspection, out_dir, model_path)
+    except (ReadError, ModelError) as exc:
+        _fail(str(exc))
+    click.echo(res.summary())
+    for row in res.themes.itertuples():
+        click.echo(f"  {row.category:32s} {row.label} (council {row.council_sentences}, "
+                   f"inspection {row.inspectors_sentences})")
+    click.echo(f"wrote selfcheck.csv, selfcheck_evidence.csv, selfcheck.png/.svg and selfcheck.html to {out_dir}")
 
 
 @main.group()
@@ -235,6 +266,24 @@ def labels_build(data_dir: Path) -> None:
     click.echo(json.dumps({k: v for k, v in info.items() if k != "reports"}, indent=1))
     for stem, c in info["reports"].items():
         click.echo(f"  {stem}: {c['sentences']} sentences, {c['with_labels']} with labels, {c['pairs']} pairs")
+
+
+@labels.command("agreement")
+@click.option("--data", "data_dir", default=PROJECT_ROOT / "data" / "labelled", show_default=True,
+              type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--out", "out_path", type=click.Path(path_type=Path), default=None,
+              help="Write the figures as JSON here (default: DATA/second_pass/agreement.json).")
+def labels_agreement(data_dir: Path, out_path: Path | None) -> None:
+    """Agreement of labelled.jsonl with the blind second pass over its random sample."""
+    from .agreement import second_pass_agreement
+    from .labelling import LabelError
+
+    try:
+        res = second_pass_agreement(data_dir / "labelled.jsonl", data_dir / "second_pass" / "second_pass.codes")
+    except (LabelError, ValueError, FileNotFoundError) as exc:
+        _fail(str(exc))
+    write_text(out_path or data_dir / "second_pass" / "agreement.json", json.dumps(res, indent=1) + "\n")
+    click.echo(json.dumps({k: v for k, v in res.items() if k != "per_theme"}, indent=1))
 
 
 if __name__ == "__main__":

@@ -17,6 +17,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from types import SimpleNamespace
+
+from .model import report_context
 from .report import Report
 from .taxonomy import Taxonomy, load_taxonomy
 
@@ -111,7 +114,13 @@ def build_labelled(labelled_dir: Path, out: Path | None = None, require_complete
         if not listing_path.exists():
             errors.append(f"{code_file}: no listing {listing_path}")
             continue
-        listing = {row["sid"]: row for row in read_listing(listing_path)}
+        listing_rows = read_listing(listing_path)
+        listing = {row["sid"]: row for row in listing_rows}
+        previous, paragraph = report_context(
+            SimpleNamespace(text=r["text"], section=r["section"], paragraph=r["paragraph"] or None)
+            for r in listing_rows)
+        before = {r["sid"]: p for r, p in zip(listing_rows, previous)}
+        around = {r["sid"]: p for r, p in zip(listing_rows, paragraph)}
         try:
             coded = parse_codes(code_file, taxonomy)
         except LabelError as exc:
@@ -140,6 +149,8 @@ def build_labelled(labelled_dir: Path, out: Path | None = None, require_complete
                 "section": row["section"],
                 "paragraph": int(row["paragraph"]) if row["paragraph"] else None,
                 "source": "targeted" if targeted else "whole_report",
+                "previous": before.get(sid),  # context for the model (not labelled here): the sentence
+                "paragraph_context": around.get(sid),  # before, and the rest of the paragraph
                 "labels": coded[sid].labels,
                 **({"note": coded[sid].note} if coded[sid].note else {}),
             })

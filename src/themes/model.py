@@ -32,6 +32,60 @@ DEFAULT_MODEL_PATH = Path(__file__).resolve().parents[2] / "models" / "themes-mo
 WNI_SECTIONS = {"what_needs_to_improve", "areas_for_priority_action"}
 
 
+def keyword_themes(text: str) -> list[str]:
+    """Themes whose keywords (the baseline's lists) occur in a text: input features for the model."""
+    from .baseline import THEME_PATTERNS  # late import: baseline imports Tag from here
+
+    return [t for t, rx in THEME_PATTERNS.items() if rx.search(text)]
+
+
+def report_context(sentences) -> tuple[list[str | None], list[str | None]]:
+    """For sentences in reading order (objects with .text, .section, .paragraph): the sentence before
+    each (same section) and the rest of its paragraph (or, outside numbered paragraphs, its neighbours)."""
+    sentences = list(sentences)
+    previous = [None] + [a.text if a.section == b.section else None for a, b in zip(sentences, sentences[1:])]
+    following = [b.text if a.section == b.section else None for a, b in zip(sentences, sentences[1:])] + [None]
+    members: dict[tuple, list[int]] = {}
+    for i, s in enumerate(sentences):
+        if s.paragraph is not None:
+            members.setdefault((s.section, s.paragraph), []).append(i)
+    paragraph = []
+    for i, s in enumerate(sentences):
+        if s.paragraph is not None:
+            others = [sentences[j].text for j in members[(s.section, s.paragraph)] if j != i]
+        else:
+            others = [t for t in (previous[i], following[i]) if t]
+        paragraph.append(" ".join(others) or None)
+    return previous, paragraph
+
+
+def prepare_inputs(texts: list[str], sections: list[str | None] | None = None,
+                   previous: list[str | None] | None = None, context: bool = True,
+                   paragraph: list[str | None] | None = None) -> list[PreparedSentence]:
+    """Sentences as the vectorisers see them: words, cue tokens and, with `context`, where the sentence
+    sits and what the sentence before it spoke of ("This means ..." refers back). Keyword hits are
+    features for the model to weigh, never labels."""
+    prepared = prepare(texts)
+    sections = sections if sections is not None else [None] * len(texts)
+    previous = previous if previous is not None else [None] * len(texts)
+    paragraph = paragraph if paragraph is not None else [None] * len(texts)
+    for p, text, section, prev, para in zip(prepared, texts, sections, previous, paragraph):
+        extra = ["section_wni"] if section in WNI_SECTIONS else []
+        if context:
+            if section:
+                extra.append(f"sec_{section}")
+            extra += [f"kw_{t}" for t in keyword_themes(text)]
+            if prev:
+                extra += [f"pkw_{t}" for t in keyword_themes(prev)]
+            if para:  # the rest of the paragraph: Ofsted paragraphs keep to one subject
+                extra += [f"ckw_{t}" for t in keyword_themes(para)]
+        if extra:
+            tail = " " + " ".join(extra)
+            p.text += tail
+            p.clauses = [c + tail for c in p.clauses]
+    return prepared
+
+
 class ModelError(Exception):
     """A model file that cannot be used (missing, unsafe, or for another taxonomy version)."""
 
@@ -41,21 +95,22 @@ class ModelConfig:
     design: str = "clause"  # "clause" or "sentence": where polarity features come from
     theme_c: float = 8.0
     polarity_c: float = 4.0
-    char_ngrams: tuple[int, int] = (2, 5)
+    char_ngrams: tuple[int, int] | None = None  # (2, 5) adds character n-grams: no gain measured, 7x slower
     min_df: int = 2
     class_weight: str | None = "balanced"
     default_threshold: float = 0.5
+    context: bool = True  # section, theme-keyword and previous-sentence tokens as features
     seed: int = 0
 
     def to_dict(self) -> dict:
         d = dict(self.__dict__)
-        d["char_ngrams"] = list(self.char_ngrams)
+        d["char_ngrams"] = list(self.char_ngrams) if self.char_ngrams else None
         return d
 
     @classmethod
     def from_dict(cls, d: dict) -> "ModelConfig":
         d = dict(d)
-        d["char_ngrams"] = tuple(d["char_ngrams"])
+        d["char_ngrams"] = tuple(d["char_ngrams"]) if d.get("char_ngrams") else None
         return cls(**d)
 
 
@@ -84,17 +139,16 @@ class ThemeTagger:
     def theme_ids(self) -> list[str]:
         return self.taxonomy.ids
 
-    def _prepared(self, texts: list[str], sections: list[str | None] | None) -> list[PreparedSentence]:
-        prepared = prepare(texts)
-        if sections is not None:
-            for p, section in zip(prepared, sections):
-                if section in WNI_SECTIONS:
-                    p.text += " section_wni"
-                    p.clauses = [c + " section_wni" for c in p.clauses]
-        return prepared
+    def _prepared(self, texts: list[str], sections: list[str | None] | None,
+                  previous: list[str | None] | None = None,
+                  paragraph: list[str | None] | None = None) -> list[PreparedSentence]:
+        return prepare_inputs(texts, sections, previous, context=self.config.context, paragraph=paragraph)
 
     def _theme_matrix(self, word_texts: list[str], raw_texts: list[str]) -> sp.csr_matrix:
-        return sp.hstack([self.word_vec.transform(word_texts), self.char_vec.transform(raw_texts)]).tocsr()
+        parts = [self.word_vec.transform(word_texts)]
+        if self.char_vec is not None:
+            parts.append(self.char_vec.transform(raw_texts))
+        return sp.hstack(parts).tocsr()
 
     def _cue_row(self, clause: str) -> list[float]:
         toks = clause.split()
@@ -127,7 +181,8 @@ class ThemeTagger:
         if not clause_texts:
             return []
         # character n-grams of a clause: rebuild from its words (cue tokens removed)
-        clause_raw = [" ".join(w for w in c.split() if not w.startswith(("cue_", "neg_", "after_", "section_")))
+        clause_raw = [" ".join(w for w in c.split()
+                               if not w.startswith(("cue_", "neg_", "after_", "section_", "sec_", "kw_", "pkw_")))
                       for c in clause_texts]
         probs = self.theme_clf.predict_proba(self._theme_matrix(clause_texts, clause_raw))
         focus = []
@@ -142,23 +197,28 @@ class ThemeTagger:
 
     # ---- training ------------------------------------------------------------------------------
     def fit(self, texts: list[str], labels: list[list[dict]], sections: list[str | None] | None = None,
-            thresholds: np.ndarray | None = None) -> "ThemeTagger":
+            thresholds: np.ndarray | None = None, previous: list[str | None] | None = None,
+            prepared: list[PreparedSentence] | None = None,
+            paragraph: list[str | None] | None = None) -> "ThemeTagger":
+        """Fit both steps. `prepared` (from `prepare_inputs`) saves re-tokenising in cross-validation."""
         cfg = self.config
-        prepared = self._prepared(texts, sections)
+        prepared = prepared if prepared is not None else self._prepared(texts, sections, previous, paragraph)
         word_texts = [p.text for p in prepared]
         self.word_vec = TfidfVectorizer(analyzer="word", token_pattern=r"\S+", ngram_range=(1, 2),
                                         min_df=cfg.min_df, sublinear_tf=True, lowercase=False, dtype=np.float32)
-        self.char_vec = TfidfVectorizer(analyzer="char_wb", ngram_range=cfg.char_ngrams, min_df=cfg.min_df,
-                                        sublinear_tf=True, lowercase=True, dtype=np.float32)
-        self.word_vec.fit(word_texts)
-        self.char_vec.fit(texts)
-        x = self._theme_matrix(word_texts, texts)
+        parts = [self.word_vec.fit_transform(word_texts)]
+        self.char_vec = None
+        if cfg.char_ngrams:
+            self.char_vec = TfidfVectorizer(analyzer="char_wb", ngram_range=tuple(cfg.char_ngrams),
+                                            min_df=cfg.min_df, sublinear_tf=True, lowercase=True, dtype=np.float32)
+            parts.append(self.char_vec.fit_transform(texts))
+        x = sp.hstack(parts).tocsr()
         index = {t: j for j, t in enumerate(self.theme_ids)}
         y = np.zeros((len(texts), len(self.theme_ids)), dtype=np.int8)
         for i, labs in enumerate(labels):
             for lab in labs:
                 y[i, index[lab["theme"]]] = 1
-        base = LogisticRegression(C=cfg.theme_c, solver="liblinear", class_weight=cfg.class_weight,
+        base = LogisticRegression(C=cfg.theme_c, solver="liblinear", dual=True, class_weight=cfg.class_weight,
                                   random_state=cfg.seed, max_iter=2000)
         self.theme_clf = OneVsRestClassifier(base, n_jobs=None).fit(x, y)
         self.thresholds = (np.asarray(thresholds, dtype=float) if thresholds is not None
@@ -178,17 +238,24 @@ class ThemeTagger:
         return self
 
     # ---- prediction ----------------------------------------------------------------------------
-    def theme_probabilities(self, texts: list[str], sections: list[str | None] | None = None) -> np.ndarray:
-        prepared = self._prepared(texts, sections)
+    def theme_probabilities(self, texts: list[str], sections: list[str | None] | None = None,
+                            previous: list[str | None] | None = None,
+                            prepared: list[PreparedSentence] | None = None,
+                            paragraph: list[str | None] | None = None) -> np.ndarray:
+        prepared = prepared if prepared is not None else self._prepared(texts, sections, previous, paragraph)
         return self.theme_clf.predict_proba(self._theme_matrix([p.text for p in prepared], texts))
 
     def tag(self, texts: list[str], sections: list[str | None] | None = None,
-            themes_given: list[list[str]] | None = None) -> list[list[Tag]]:
-        """Tag each text. With `themes_given`, only polarity is predicted, for those themes."""
+            themes_given: list[list[str]] | None = None,
+            previous: list[str | None] | None = None,
+            prepared: list[PreparedSentence] | None = None,
+            paragraph: list[str | None] | None = None) -> list[list[Tag]]:
+        """Tag each text. Context, when known, helps: its section, the sentence before it and the rest of
+        its paragraph (see `report_context`). With `themes_given`, only polarity is predicted."""
         texts = list(texts)
         if not texts:
             return []
-        prepared = self._prepared(texts, sections)
+        prepared = prepared if prepared is not None else self._prepared(texts, sections, previous, paragraph)
         pair_sentence: list[int] = []
         pair_theme: list[int] = []
         pair_conf: list[float] = []
@@ -213,8 +280,11 @@ class ThemeTagger:
         pol_probs = self.polarity_clf.predict_proba(
             self._polarity_matrix(prepared, pair_sentence, pair_theme, focus))
         classes = [POLARITIES[c] for c in self.polarity_clf.classes_]
+        weakness = classes.index("weakness") if "weakness" in classes else None
         for i, t, conf, pp in zip(pair_sentence, pair_theme, pair_conf, pol_probs):
             k = int(np.argmax(pp))
+            if sections is not None and sections[i] in WNI_SECTIONS and weakness is not None:
+                k = weakness  # every theme a "What needs to improve?" item names is a weakness (guideline 8)
             result[i].append(Tag(theme=self.theme_ids[t], polarity=classes[k], confidence=round(conf * float(pp[k]), 4)))
         for tags in result:
             tags.sort(key=lambda tag: -tag.confidence)

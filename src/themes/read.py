@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 
 PDF_SUFFIXES = {".pdf"}
 TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
@@ -77,16 +78,22 @@ def read_raw(path: str | Path) -> RawDocument:
     return RawDocument(path=str(path), kind=kind, pages=pages)
 
 
+def _has_encrypt_dictionary(path: Path) -> bool:
+    with open(path, "rb") as fh:
+        return b"/Encrypt" in fh.read()
+
+
 def _pdf_pages(path: Path) -> list[str]:
     try:
         pdf = pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError as exc:
-        message = str(exc).lower()
-        if "password" in message:
+        # pdfium's error code can be stale from an earlier document, so check the claim against the file
+        code = getattr(exc, "err_code", None)
+        if code == pdfium_c.FPDF_ERR_PASSWORD and _has_encrypt_dictionary(path):
             raise ReadError(path, "encrypted PDF: a password is needed to open it") from None
-        if "format" in message or "file" in message:
-            raise ReadError(path, "corrupt PDF: pdfium cannot parse it") from None
-        raise ReadError(path, f"cannot open PDF: {exc}") from None
+        if code == pdfium_c.FPDF_ERR_SECURITY:
+            raise ReadError(path, "PDF uses an unsupported security handler") from None
+        raise ReadError(path, "corrupt PDF: pdfium cannot load it (damaged, truncated or without pages)") from None
     try:
         n_pages = len(pdf)
         if n_pages == 0:

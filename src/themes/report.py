@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from .documents import build_other_structure, detect_type
 from .read import ReadError, read_raw
 from .sentences import Sentence, segment
 from .structure import Section, build_structure
@@ -67,13 +68,16 @@ def read_report(path: str | Path, metadata: dict[str, str] | None = None) -> Rep
     """Read one Ofsted report (PDF or text) into structure, or raise ReadError saying why not."""
     raw = read_raw(path)
     structure = build_structure(raw)
-    if structure.report_type == "unknown" and not structure.grades:
+    other = detect_type("\n".join(raw.pages[:3])) if structure.report_type == "unknown" else None
+    if other:  # a council self-evaluation or paper, or a news article
+        structure = build_other_structure(raw, other)
+    elif structure.report_type == "unknown" and not structure.grades:
         head = " ".join(raw.pages[:2]).replace("’", "'")
         if not OFSTED_MARKERS.search(head):
             raise ReadError(path, "not an Ofsted children's services report (no Ofsted title, dates or grades)")
     sentences = segment(structure)
     if not sentences:
-        raise ReadError(path, "no findings text found in the report")
+        raise ReadError(path, "no findings text found in the document")
     return Report(
         file=Path(path).name,
         path=str(path),

@@ -71,6 +71,7 @@ class Sentence:
     item: int | None  # bullet number within a "What needs to improve?" list
     start: int  # offsets into the report's cleaned text
     end: int
+    column: str | None = None  # council documents' table column (going_well, still_to_improve, action)
 
 
 def _sentence_starts(doc: Doc) -> list[int]:
@@ -127,6 +128,7 @@ def segment(structure: Structure, nlp: Language | None = None) -> list[Sentence]
                     item=para.item if para.kind == "item" else None,
                     start=start,
                     end=start + len(para_text[start_char:end_char].rstrip()),
+                    column=para.column,
                 )
             )
     return sentences

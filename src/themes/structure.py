@@ -45,6 +45,7 @@ class Paragraph:
     end: int
     kind: str = "para"  # "para" or "item"
     item: int | None = None  # 1-based bullet index within its section, for items
+    column: str | None = None  # table column in council documents: going_well, still_to_improve, action
 
 
 @dataclass

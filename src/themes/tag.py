@@ -18,16 +18,16 @@ import pandas as pd
 from tqdm import tqdm
 
 from .authorities import find_authority
-from .model import ThemeTagger, load_model
+from .model import ThemeTagger, load_model, report_context
 from .outputs import write_csv, write_parquet, write_text
 from .read import ReadError
 from .report import Report, expand_inputs, read_report
 from .taxonomy import load_taxonomy
 
 FINDING_COLUMNS = ["file", "authority", "la_code", "report_type", "published", "section", "paragraph",
-                   "sentence_id", "sentence", "theme", "area", "polarity", "confidence"]
+                   "sentence_id", "sentence", "theme", "area", "polarity", "confidence", "column"]
 SENTENCE_COLUMNS = ["file", "authority", "la_code", "report_type", "published", "section", "paragraph",
-                    "sentence_id", "sentence", "themes"]
+                    "sentence_id", "sentence", "themes", "column"]
 GRADE_KEYS = ["overall_effectiveness", "impact_of_leaders", "help_and_protection", "children_in_care",
               "care_leavers", "children_in_care_and_care_leavers"]
 
@@ -54,7 +54,9 @@ def tag_report(report: Report, model: ThemeTagger) -> TaggedReport:
     la = find_authority(report.authority) or find_authority(Path(report.file).stem.rsplit("-", 3)[0])
     published = report.published.isoformat() if report.published else ""
     texts = [s.text for s in report.sentences]
-    tags = model.tag(texts, [s.section for s in report.sentences])
+    sents = report.sentences
+    previous, paragraph = report_context(sents)
+    tags = model.tag(texts, [s.section for s in sents], previous=previous, paragraph=paragraph)
     stem = Path(report.file).stem
     common = {"file": report.file, "authority": la.name if la else (report.authority or ""),
               "la_code": la.code if la else "", "report_type": report.report_type, "published": published}
@@ -62,10 +64,15 @@ def tag_report(report: Report, model: ThemeTagger) -> TaggedReport:
     for s, stags in zip(report.sentences, tags):
         sid = f"{stem}#{s.id:04d}"
         row = {**common, "section": s.section, "paragraph": s.paragraph, "sentence_id": sid, "sentence": s.text}
-        sentences.append({**row, "themes": "; ".join(f"{t.theme}:{t.polarity}" for t in stags)})
+        if s.column == "action":
+            stags = []  # a council's "What are we doing about it?" is an action, not a finding
+        sentences.append({**row, "themes": "; ".join(f"{t.theme}:{t.polarity}" for t in stags),
+                          "column": s.column or ""})
         for t in stags:
-            findings.append({**row, "theme": t.theme, "area": taxonomy.area_of(t.theme), "polarity": t.polarity,
-                             "confidence": t.confidence})
+            # the council itself names what is "still to improve": a weakness, whatever the wording
+            polarity = "weakness" if s.column == "still_to_improve" else t.polarity
+            findings.append({**row, "theme": t.theme, "area": taxonomy.area_of(t.theme), "polarity": polarity,
+                             "confidence": t.confidence, "column": s.column or ""})
     document = {
         "file": report.file,
         "authority": common["authority"],
@@ -175,7 +182,9 @@ def tag_sentences_jsonl(lines: Iterable[str], model: ThemeTagger, source: str = 
         if not isinstance(text, str):
             raise ValueError(f"{source}:{n}: 'text' must be a string")
         records.append(rec)
-    tags = model.tag([r["text"] for r in records], [r.get("section") for r in records])
+    tags = model.tag([r["text"] for r in records], [r.get("section") for r in records],
+                     previous=[r.get("previous") for r in records],
+                     paragraph=[r.get("paragraph_context") for r in records])
     for rec, t in zip(records, tags):
         yield json.dumps({"id": rec.get("id"), "text": rec["text"],
                           "labels": [{"theme": x.theme, "polarity": x.polarity, "confidence": x.confidence}

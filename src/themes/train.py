@@ -10,16 +10,17 @@ from __future__ import annotations
 import json
 import time
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
 
 import numpy as np
+from joblib import Parallel, delayed
 from sklearn.model_selection import GroupKFold
 
 from .baseline import baseline_tag
 from .labelling import file_sha256, load_labelled
-from .model import ModelConfig, Tag, ThemeTagger
+from .model import ModelConfig, Tag, ThemeTagger, prepare_inputs
 from .outputs import write_text
 from .taxonomy import Taxonomy, load_taxonomy
 
@@ -35,6 +36,12 @@ class Dataset:
     sections: list[str | None]
     groups: list[str]  # authority of each sentence
     ids: list[str]
+    previous: list[str | None]  # the sentence before, from the report's listing (context, not a label)
+    paragraph: list[str | None]  # the rest of the sentence's paragraph (context, not a label)
+    prepared: list | None = None  # the texts as `prepare_inputs` makes them, computed once per design
+
+
+_FIELDS = ("texts", "labels", "sections", "groups", "ids", "previous", "paragraph", "prepared")
 
 
 def load_dataset(path: Path) -> Dataset:
@@ -45,11 +52,19 @@ def load_dataset(path: Path) -> Dataset:
         sections=[r.get("section") for r in rows],
         groups=[r["authority"] for r in rows],
         ids=[r["id"] for r in rows],
+        previous=[r.get("previous") for r in rows],
+        paragraph=[r.get("paragraph_context") for r in rows],
     )
 
 
 def _subset(data: Dataset, idx: np.ndarray) -> Dataset:
-    return Dataset(*[[getattr(data, f)[i] for i in idx] for f in ("texts", "labels", "sections", "groups", "ids")])
+    return Dataset(*[None if getattr(data, f) is None else [getattr(data, f)[i] for i in idx] for f in _FIELDS])
+
+
+def with_prepared(data: Dataset, config: ModelConfig) -> Dataset:
+    """The dataset with its sentences tokenised and marked once, for every fit of a cross-validation."""
+    return replace(data, prepared=prepare_inputs(data.texts, data.sections, data.previous, context=config.context,
+                                                 paragraph=data.paragraph))
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -167,11 +182,13 @@ def fit_tagger(data: Dataset, config: ModelConfig, taxonomy: Taxonomy) -> ThemeT
     inner = GroupKFold(n_splits=min(INNER_FOLDS, n_groups))
     for tr, te in inner.split(data.texts, groups=groups):
         sub = _subset(data, tr)
-        m = ThemeTagger(taxonomy=taxonomy, config=config).fit(sub.texts, sub.labels, sub.sections)
+        m = ThemeTagger(taxonomy=taxonomy, config=config).fit(sub.texts, sub.labels, sub.sections,
+                                                              previous=sub.previous, prepared=sub.prepared)
         test = _subset(data, te)
-        oof[te] = m.theme_probabilities(test.texts, test.sections)
+        oof[te] = m.theme_probabilities(test.texts, test.sections, test.previous, prepared=test.prepared)
     thresholds = tune_thresholds(oof, y)
-    return ThemeTagger(taxonomy=taxonomy, config=config).fit(data.texts, data.labels, data.sections, thresholds)
+    return ThemeTagger(taxonomy=taxonomy, config=config).fit(data.texts, data.labels, data.sections, thresholds,
+                                                             previous=data.previous, prepared=data.prepared)
 
 
 Predictor = Callable[[Dataset, Dataset], list[list[Tag]]]
@@ -179,7 +196,8 @@ Predictor = Callable[[Dataset, Dataset], list[list[Tag]]]
 
 def model_predictor(config: ModelConfig, taxonomy: Taxonomy) -> Predictor:
     def run(train: Dataset, test: Dataset) -> list[list[Tag]]:
-        return fit_tagger(train, config, taxonomy).tag(test.texts, test.sections)
+        return fit_tagger(train, config, taxonomy).tag(test.texts, test.sections, previous=test.previous,
+                                                       prepared=test.prepared)
     return run
 
 
@@ -187,13 +205,15 @@ def baseline_predictor(train: Dataset, test: Dataset) -> list[list[Tag]]:
     return baseline_tag(test.texts, test.sections)
 
 
-def cross_validate(data: Dataset, predictor: Predictor, taxonomy: Taxonomy) -> tuple[dict, list[list[Tag]]]:
-    """Out-of-fold predictions over authority-grouped folds, and their scores."""
+def cross_validate(data: Dataset, predictor: Predictor, taxonomy: Taxonomy,
+                   n_jobs: int = 2) -> tuple[dict, list[list[Tag]]]:
+    """Out-of-fold predictions over authority-grouped folds (folds run in parallel), and their scores."""
     groups = np.array(data.groups)
-    folds = GroupKFold(n_splits=min(N_FOLDS, len(set(data.groups))))
+    folds = list(GroupKFold(n_splits=min(N_FOLDS, len(set(data.groups)))).split(data.texts, groups=groups))
+    fold_preds = Parallel(n_jobs=n_jobs)(delayed(predictor)(_subset(data, tr), _subset(data, te))
+                                         for tr, te in folds)
     pred: list[list[Tag]] = [[] for _ in data.texts]
-    for tr, te in folds.split(data.texts, groups=groups):
-        fold_pred = predictor(_subset(data, tr), _subset(data, te))
+    for (_, te), fold_pred in zip(folds, fold_preds):
         for i, p in zip(te, fold_pred):
             pred[i] = p
     return score(data.labels, pred, taxonomy), pred
@@ -206,6 +226,7 @@ def cross_validate(data: Dataset, predictor: Predictor, taxonomy: Taxonomy) -> t
 DESIGNS = {
     "clause": ModelConfig(design="clause"),
     "sentence": ModelConfig(design="sentence"),
+    "clause_no_context": ModelConfig(design="clause", context=False),
 }
 
 
@@ -220,11 +241,12 @@ def train(data_dir: Path, out_dir: Path, design: str = "clause", compare: bool =
     designs = list(DESIGNS) if compare else [design]
     for name in designs:
         progress(f"cross-validating design {name!r} ({N_FOLDS} folds grouped by authority) ...")
-        results[name], _ = cross_validate(data, model_predictor(DESIGNS[name], taxonomy), taxonomy)
+        results[name], _ = cross_validate(with_prepared(data, DESIGNS[name]), model_predictor(DESIGNS[name], taxonomy),
+                                          taxonomy)
     progress("cross-validating the keyword-and-lexicon baseline ...")
     baseline_scores, _ = cross_validate(data, baseline_predictor, taxonomy)
     progress(f"fitting the final model (design {design!r}) on all {len(data.texts)} sentences ...")
-    tagger = fit_tagger(data, DESIGNS[design], taxonomy)
+    tagger = fit_tagger(with_prepared(data, DESIGNS[design]), DESIGNS[design], taxonomy)
     counts = Counter(lab["theme"] for labs in data.labels for lab in labs)
     metrics = {
         "taxonomy_version": taxonomy.version,
