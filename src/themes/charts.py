@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import matplotlib
+import matplotlib.ticker
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
@@ -24,7 +25,7 @@ STRENGTH = "#0072B2"
 NEUTRAL = "#999999"
 AREA_COLOURS = {"help_and_protection": "#E69F00", "children_in_care": "#56B4E9", "care_leavers": "#009E73",
                 "leadership_and_workforce": "#CC79A7"}
-SHARE_CMAP = "cividis_r"
+SHARE_CMAP = "Oranges"  # light (no weaknesses) to dark orange (all weaknesses): sequential, CVD-safe
 
 plt.rcParams.update({"font.size": 9, "axes.titlesize": 11, "axes.spines.top": False, "axes.spines.right": False,
                      "svg.fonttype": "none"})
@@ -63,8 +64,7 @@ def heatmap(matrix: pd.DataFrame, out_base: Path, title: str, order: str = "clus
     width = max(8.0, 0.24 * n_cols + 3.5)
     fig, ax = plt.subplots(figsize=(width, height))
     data = np.ma.masked_invalid(m.to_numpy(dtype=float))
-    cmap = plt.get_cmap(SHARE_CMAP).copy()
-    cmap.set_bad("#e6e6e6")
+    cmap = plt.get_cmap(SHARE_CMAP).with_extremes(bad="#b8c4cc")  # blue-grey: no findings, unlike any orange
     im = ax.imshow(data, aspect="auto", cmap=cmap, vmin=0, vmax=1, interpolation="nearest")
     ax.set_xticks(range(n_cols))
     ax.set_xticklabels([tax.by_id(t).label for t in themes], rotation=60, ha="right", fontsize=7.5)
@@ -139,11 +139,13 @@ def shared_weakness_bars(shared: pd.DataFrame, total_authorities: int, out_base:
     ax.barh(s["label"], s["authorities_sharing"], color=colours)
     for i, (n, share) in enumerate(zip(s["authorities_sharing"], s["mean_weakness_share"])):
         ax.text(n + 0.05, i, f"{n}  (mean weakness share {share:.0%})", va="center", fontsize=8)
-    ax.set_xlim(0, max(total_authorities, int(s["authorities_sharing"].max() if len(s) else 1)) * 1.35)
+    ax.set_xlim(0, max(total_authorities, int(s["authorities_sharing"].max() if len(s) else 1)) * 1.45)
+    ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
     ax.set_xlabel(f"authorities where the theme is a weakness (of {total_authorities} compared)")
     handles = [plt.Rectangle((0, 0), 1, 1, color=c) for c in AREA_COLOURS.values()]
-    ax.legend(handles, list(tax.areas.values()), loc="lower right", frameon=False, fontsize=8)
-    ax.set_title(title, loc="left")
+    ax.legend(handles, list(tax.areas.values()), loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=4,
+              frameon=False, fontsize=8)
+    ax.set_title(title, loc="left", pad=22)
     if not len(s):
         ax.text(0.5, 0.5, "no weakness shared by enough authorities", transform=ax.transAxes, ha="center")
     return save(fig, out_base)

@@ -175,7 +175,7 @@ def _pieces(text: str, doc_type: str) -> tuple[list[_Piece], str]:
             if len(cells) >= 2 and all(named):  # a table header row
                 columns, column = named, None
                 continue
-            if cells and cells[0].rstrip("?").endswith(":") and len(cells) <= 3 and len(cells[-1].split()) < 8:
+            if cells and cells[0].endswith((":", "?")) and len(cells) <= 3 and len(cells[-1].split()) < 8:
                 continue  # "KEY DECISION?\tNo", "DECISION-MAKER:\t..."
             if len(cells) >= 2 and (all(_NUMERIC.match(c) for c in cells[1:]) or
                                     (_NUMERIC.match(cells[-1]) and len(cells[0].split()) <= 12)):

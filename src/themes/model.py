@@ -329,6 +329,10 @@ def load_model(path: str | Path | None = None, taxonomy: Taxonomy | None = None)
         raise ModelError(
             f"{path}: model was trained for taxonomy version {meta.get('taxonomy_version')!r} but this "
             f"package has version {taxonomy.version!r}; retrain with `themes train`")
+    if meta.get("taxonomy_fingerprint") not in (None, taxonomy.fingerprint()):
+        raise ModelError(
+            f"{path}: the taxonomy's themes changed since this model was trained, but its version "
+            f"({taxonomy.version!r}) did not: bump the version in taxonomy.yaml and retrain with `themes train`")
     return ThemeTagger(
         taxonomy=taxonomy,
         config=ModelConfig.from_dict(meta["config"]),

@@ -42,6 +42,8 @@ def _where(row) -> str:
 def _workbook(path: Path, sheets: dict[str, pd.DataFrame]) -> None:
     """One sheet per view, readable headers, frozen header row and first column, fitted widths."""
 
+    from openpyxl.styles import Font
+
     def write(tmp: Path) -> None:
         with pd.ExcelWriter(tmp, engine="openpyxl") as xl:
             for name, frame in sheets.items():
@@ -55,7 +57,7 @@ def _workbook(path: Path, sheets: dict[str, pd.DataFrame]) -> None:
                     width = min(60, max(8, max(len(v) for v in values) + 2))
                     ws.column_dimensions[ws.cell(row=1, column=i).column_letter].width = width
                 for cell in ws[1]:
-                    cell.font = cell.font.copy(bold=True)
+                    cell.font = Font(bold=True)
 
     write_with(path, write)
 
