@@ -2,7 +2,8 @@
 
 Both documents are tagged by the same model. The council "names" a theme as a weakness when a sentence
 in its "What we still need to improve" column is about it, or when enough of its other sentences (never
-its "What are we doing about it?" actions) are tagged as weaknesses of it. Inspectors "find" a theme to
+its "What are we doing about it?" actions) are weaknesses of it, most of what it says about the theme
+there. Inspectors "find" a theme to
 be a weakness when a "What needs to improve?" item names it, or when enough body sentences do. Each
 theme then falls into one of: known weakness (both), blind spot (inspectors only), not confirmed
 (council only; "judged a strength" when inspectors praised it and found no weakness in it).
@@ -47,13 +48,19 @@ class SelfCheck:
                 f"blind spots, {int(self.themes.category.isin(CATEGORIES[2:]).sum())} named but not confirmed")
 
 
-def _weakness_themes(findings: pd.DataFrame, strong: pd.Series, min_other: int) -> dict[str, pd.DataFrame]:
-    """Themes with a weakness in a `strong` row (a named list), or in at least `min_other` other rows."""
+def _weakness_themes(findings: pd.DataFrame, strong: pd.Series, min_other: int,
+                     min_share: float = 0.0) -> dict[str, pd.DataFrame]:
+    """Themes with a weakness in a `strong` row (a named list), or in at least `min_other` other rows
+    that are at least `min_share` of the theme's findings outside the list."""
     weak = findings[findings.polarity == "weakness"]
     out = {}
     for theme, rows in weak.groupby("theme"):
-        if strong.loc[rows.index].any() or rows.sentence_id.nunique() >= min_other:
-            out[theme] = rows
+        named = rows[strong.loc[rows.index]]
+        other = rows[~strong.loc[rows.index]]
+        all_other = findings[(findings.theme == theme) & ~strong]
+        share = len(other) / len(all_other) if len(all_other) else 0.0
+        if len(named) or (other.sentence_id.nunique() >= min_other and share >= min_share):
+            out[theme] = pd.concat([named, other])
     return out
 
 
@@ -62,7 +69,10 @@ def compare_self_evaluation(self_findings: pd.DataFrame, inspection_findings: pd
     """Compare tagged findings (rows as in findings.csv) of a self-evaluation and an inspection."""
     taxonomy = load_taxonomy()
     council = self_findings[self_findings["column"].fillna("") != "action"]
-    council_named = _weakness_themes(council, council["column"].fillna("") == "still_to_improve", min_sentences)
+    # a self-evaluation's prose tells much history and context: outside its "still to improve" column a
+    # theme counts only when most of what it says about the theme is weakness
+    council_named = _weakness_themes(council, council["column"].fillna("") == "still_to_improve",
+                                     min_sentences + 1, min_share=0.5)
     inspected_found = _weakness_themes(inspection_findings, inspection_findings.section.isin(WNI_SECTIONS),
                                        min_sentences)
     inspected_strengths = set(inspection_findings.loc[inspection_findings.polarity == "strength", "theme"])
