@@ -14,7 +14,9 @@ data hash and metrics; `load_model` refuses a model made for another taxonomy ve
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -33,10 +35,26 @@ WNI_SECTIONS = {"what_needs_to_improve", "areas_for_priority_action"}
 
 
 def keyword_themes(text: str) -> list[str]:
-    """Themes whose keywords (the baseline's lists) occur in a text: input features for the model."""
+    """Themes whose keywords (the baseline's lists) occur in a text: input features for the model.
+    A text of several lines (a paragraph's other sentences) gets the union over its lines."""
+    if "\n" not in text:
+        return list(_line_keywords(text))
+    found = set().union(*(_line_keywords(line) for line in text.split("\n")))
+    return [t for t in _keyword_patterns() if t in found]
+
+
+@lru_cache(maxsize=1)
+def _keyword_patterns() -> dict[str, re.Pattern]:
     from .baseline import THEME_PATTERNS  # late import: baseline imports Tag from here
 
-    return [t for t, rx in THEME_PATTERNS.items() if rx.search(text)]
+    # the lists are lower case: searching lower-cased text without re.I is several times faster
+    return {t: re.compile(rx.pattern) for t, rx in THEME_PATTERNS.items()}
+
+
+@lru_cache(maxsize=100_000)
+def _line_keywords(line: str) -> tuple[str, ...]:
+    low = line.lower()
+    return tuple(t for t, rx in _keyword_patterns().items() if rx.search(low))
 
 
 def report_context(sentences) -> tuple[list[str | None], list[str | None]]:
@@ -55,7 +73,7 @@ def report_context(sentences) -> tuple[list[str | None], list[str | None]]:
             others = [sentences[j].text for j in members[(s.section, s.paragraph)] if j != i]
         else:
             others = [t for t in (previous[i], following[i]) if t]
-        paragraph.append(" ".join(others) or None)
+        paragraph.append("\n".join(others) or None)
     return previous, paragraph
 
 
@@ -158,8 +176,12 @@ class ThemeTagger:
                          pair_theme: list[int], focus: list[str]) -> sp.csr_matrix:
         n_themes = len(self.theme_ids)
         sent_text = [prepared[i].text for i in pair_sentence]
-        x_sentence = self.word_vec.transform(sent_text)
-        x_focus = self.word_vec.transform(focus)
+        # vectorise each distinct text once: a sentence with three themes is one row, reused
+        unique = list(dict.fromkeys(sent_text + focus))
+        row = {t: k for k, t in enumerate(unique)}
+        x_unique = self.word_vec.transform(unique)
+        x_sentence = x_unique[[row[t] for t in sent_text]]
+        x_focus = x_unique[[row[t] for t in focus]]
         theme_onehot = sp.csr_matrix(
             (np.ones(len(pair_theme)), (np.arange(len(pair_theme)), pair_theme)), shape=(len(pair_theme), n_themes))
         cues = np.array([self._cue_row(f) + self._cue_row(s) for f, s in zip(focus, sent_text)])
@@ -171,7 +193,7 @@ class ThemeTagger:
         if self.config.design == "sentence":
             return [prepared[i].text for i in pair_sentence]
         # score every clause of the sentences that have pairs, once
-        needed = sorted(set(pair_sentence))
+        needed = sorted(i for i in set(pair_sentence) if len(prepared[i].clauses) > 1)  # one clause: no choice
         clause_index: dict[int, tuple[int, int]] = {}
         clause_texts: list[str] = []
         for i in needed:
@@ -179,7 +201,7 @@ class ThemeTagger:
             clause_index[i] = (len(clause_texts), len(clauses))
             clause_texts.extend(clauses)
         if not clause_texts:
-            return []
+            return [prepared[i].text for i in pair_sentence]
         # character n-grams of a clause: rebuild from its words (cue tokens removed)
         clause_raw = [" ".join(w for w in c.split()
                                if not w.startswith(("cue_", "neg_", "after_", "section_", "sec_", "kw_", "pkw_")))
@@ -187,7 +209,7 @@ class ThemeTagger:
         probs = self.theme_clf.predict_proba(self._theme_matrix(clause_texts, clause_raw))
         focus = []
         for i, t in zip(pair_sentence, pair_theme):
-            start, n = clause_index[i]
+            start, n = clause_index.get(i, (0, 1))
             if n == 1:
                 focus.append(prepared[i].text)
             else:
