@@ -9,6 +9,7 @@ oxfordshire-2018-05-22), the reader right.
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 import pytest
@@ -109,3 +110,33 @@ def test_what_needs_to_improve_bullet_counts_checked_by_eye(corpus, file, count)
     if report is None:
         pytest.skip(f"{file} not in this corpus")
     assert len(report.improvement_items) == count, report.improvement_items
+
+
+# A running header is the title followed by the dates ("Inspection of X local authority children's
+# services 5 to 16 June 2023 2"); footers carry page numbers, Ofsted's address and the licence line.
+RUNNING_LINE = re.compile(
+    r"^Inspection of [^.]*children[’']s services\s+\d|Page \d+ of \d+|www\.gov\.uk/ofsted|Piccadilly Gate|"
+    r"Crown copyright|\bInspection dates?:", re.I)
+BROKEN_WORD = re.compile(r"\b([A-Za-z]{2,})- ([a-z]{2,})\b")
+PREFIXES = {"non", "co", "pre", "post", "self", "multi", "re", "anti", "sub", "inter", "over", "under", "well",
+            "long", "short", "full", "part", "step", "life", "out"}
+
+
+def test_no_running_lines_or_broken_words_in_sentences(corpus):
+    """Measured 2026-11-23: 0 of 152,497 sentences; the 9 that name "inspection of X local authority
+    children's services" are the reports' own sentences ("This is the first inspection of ...")."""
+    _, results = corpus
+    running, broken = [], []
+    for file, report in results.items():
+        if isinstance(report, ReadError):
+            continue
+        vocabulary = set(re.findall(r"[a-z]+(?:-[a-z]+)*", report.text.lower()))
+        for s in report.sentences:
+            if RUNNING_LINE.search(s.text):
+                running.append((file, s.text[:100]))
+            for head, tail in BROKEN_WORD.findall(s.text):
+                joined, hyphenated = (head + tail).lower(), f"{head}-{tail}".lower()
+                if joined in vocabulary and hyphenated not in vocabulary and head.lower() not in PREFIXES:
+                    broken.append((file, f"{head}- {tail}"))
+    assert not running, running[:5]
+    assert not broken, broken[:5]

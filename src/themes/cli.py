@@ -177,7 +177,9 @@ def compare(findings_csv: Path, out_dir: Path, documents: Path | None, authoriti
 def _summarise(res, out_dir: Path) -> None:
     click.echo(f"compared {res.selection.description}: {len(res.shared)} shared weaknesses")
     for row in res.shared.head(5).itertuples():
-        click.echo(f"  {row.label}: {row.authorities_sharing} authorities ({row.authorities})")
+        names = row.authorities.split("; ")
+        more = f"; and {len(names) - 6} more" if len(names) > 6 else ""
+        click.echo(f"  {row.label}: {row.authorities_sharing} authorities ({'; '.join(names[:6])}{more})")
     click.echo(f"wrote {len(res.files)} files to {out_dir}; open {out_dir / 'report.html'}")
 
 
