@@ -43,9 +43,11 @@ class SelfCheck:
         n_known = int((self.themes.category == "known weakness").sum())
         if not n_found:
             return f"{self.authority}: inspectors found no weakness themes to check the self-evaluation against"
+        blind = int((self.themes.category == "blind spot").sum())
+        unconfirmed = int(self.themes.category.isin(CATEGORIES[2:]).sum())
         return (f"{self.authority}: the self-evaluation named {n_known} of the {n_found} weakness themes "
-                f"inspectors found ({self.score:.0%}); {int((self.themes.category == 'blind spot').sum())} "
-                f"blind spots, {int(self.themes.category.isin(CATEGORIES[2:]).sum())} named but not confirmed")
+                f"inspectors found ({self.score:.0%}); {blind} blind spot{'s' if blind != 1 else ''}, "
+                f"{unconfirmed} named but not confirmed")
 
 
 def _weakness_themes(findings: pd.DataFrame, strong: pd.Series, min_other: int,
