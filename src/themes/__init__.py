@@ -10,11 +10,11 @@ from .report import Report, read_report, read_reports
 __all__ = ["ReadError", "Report", "read_report", "read_reports", "load_model", "compare", "selfcheck"]
 
 
-def load_model(path=None):
+def load_model(path=None, taxonomy=None):
     """Load the trained classifier (the one shipped in models/ by default); see themes.model."""
     from .model import load_model as _load
 
-    return _load(path)
+    return _load(path, taxonomy)
 
 
 def __getattr__(name):  # themes.compare and themes.selfcheck as modules, imported on first use

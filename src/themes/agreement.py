@@ -7,42 +7,18 @@ how far the gold labels can be trusted, and so what score a classifier can sensi
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from sklearn.metrics import cohen_kappa_score
 
-from .labelling import LabelError, load_labelled
+from .labelling import load_labelled, parse_code_lines
 from .taxonomy import Taxonomy, load_taxonomy
-
-_SECOND_LINE = re.compile(r"^([a-z0-9-]+#\d{4})((?:\s+[a-z]{2}[+\-0])*)\s*(?:#.*)?$")
 
 
 def parse_second_pass(path: Path, taxonomy: Taxonomy | None = None) -> dict[str, dict[str, str]]:
     """{sentence id: {theme: polarity}} from a second-pass code file; LabelError lists every bad line."""
-    taxonomy = taxonomy or load_taxonomy()
-    coded: dict[str, dict[str, str]] = {}
-    errors = []
-    for lineno, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        line = raw.strip()
-        if not line or line.startswith("#"):
-            continue
-        m = _SECOND_LINE.match(line)
-        if not m:
-            errors.append(f"{path}:{lineno}: cannot read {raw!r} (expected e.g. 'report-2023-01-31#0010 fd+')")
-            continue
-        labels = {}
-        for code in m.group(2).split():
-            try:
-                labels[taxonomy.by_code(code[:2]).id] = taxonomy.polarity_of_code(code[2])
-            except KeyError as exc:
-                errors.append(f"{path}:{lineno}: {exc.args[0]}")
-        if m.group(1) in coded:
-            errors.append(f"{path}:{lineno}: {m.group(1)} coded twice")
-        coded[m.group(1)] = labels
-    if errors:
-        raise LabelError("\n".join(errors))
-    return coded
+    coded = parse_code_lines(path, r"[a-z0-9-]+#\d{4}", "report-2023-01-31#0010 fd+", taxonomy)
+    return {sid: {lab["theme"]: lab["polarity"] for lab in c.labels} for sid, c in coded.items()}
 
 
 def agreement(first: dict[str, dict[str, str]], second: dict[str, dict[str, str]],

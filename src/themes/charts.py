@@ -22,7 +22,6 @@ from .taxonomy import load_taxonomy  # noqa: E402
 
 WEAKNESS = "#D55E00"
 STRENGTH = "#0072B2"
-NEUTRAL = "#999999"
 AREA_COLOURS = {"help_and_protection": "#E69F00", "children_in_care": "#56B4E9", "care_leavers": "#009E73",
                 "leadership_and_workforce": "#CC79A7"}
 SHARE_CMAP = "Oranges"  # light (no weaknesses) to dark orange (all weaknesses): sequential, CVD-safe

@@ -197,19 +197,17 @@ def report(inputs, out_dir: Path, model_path, workers, authorities, neighbours_o
     if not inputs:
         inputs = (SAMPLE_DIR,)
         click.echo(f"no input given: using the sample reports in {SAMPLE_DIR}")
-    from .documents import OTHER_TYPES
     from .selfcheck import selfchecks_in
 
     result = _tag(inputs, out_dir / "tagged", model_path, workers)
-    ofsted = result.findings[~result.findings["report_type"].isin(OTHER_TYPES)]
-    if ofsted.empty:
-        _fail("no findings to compare (no Ofsted report could be read and tagged)")
+    if result.findings.empty:
+        _fail("no findings to compare (no report could be read and tagged)")
     # a council self-evaluation among the inputs is checked against that council's next inspection
     checks = selfchecks_in(result.findings, result.documents, out_dir)
     for check in checks:
         click.echo(f"self-evaluation: {check.summary()}")
     try:
-        res = run_compare(ofsted, result.documents, out_dir, authorities=_split(authorities),
+        res = run_compare(result.findings, result.documents, out_dir, authorities=_split(authorities),
                           neighbours_of=neighbours_of, min_shared=min_shared, all_inspections=all_inspections,
                           include_wni=not exclude_wni,
                           selfcheck_html="".join(c.html for c in checks) or None)

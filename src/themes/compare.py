@@ -18,9 +18,10 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from .authorities import find_authority, neighbours_of
+from .documents import OTHER_TYPES
+from .structure import IMPROVEMENT_KINDS
 from .taxonomy import load_taxonomy
 
-WNI_SECTIONS = ("what_needs_to_improve", "areas_for_priority_action")
 FULL_INSPECTIONS = ("ilacs_standard", "ilacs_short", "older_framework")
 
 
@@ -52,6 +53,10 @@ def select(findings: pd.DataFrame, documents: pd.DataFrame | None = None, author
     """Choose the reports to compare: named authorities, an authority and its statistical neighbours,
     or everything given; the most recent full inspection per authority unless `all_inspections`."""
     reports = _reports_of(findings, documents)
+    # self-evaluations, council papers and news are tagged like reports but are not inspections
+    reports = reports[~reports["report_type"].isin(OTHER_TYPES)]
+    if reports.empty:
+        raise KeyError("no Ofsted inspection findings to compare")
     notes: list[str] = []
     present = sorted(reports["authority"].unique())
     if neighbours_of_authority:
@@ -87,7 +92,7 @@ def select(findings: pd.DataFrame, documents: pd.DataFrame | None = None, author
     chosen_files = set(reports["file"])
     sel = findings[findings["file"].isin(chosen_files)].copy()
     if not include_wni:
-        sel = sel[~sel["section"].isin(WNI_SECTIONS)]
+        sel = sel[~sel["section"].isin(IMPROVEMENT_KINDS)]
         description += " (What needs to improve lists excluded)"
     return Selection(description=description, authorities=[c for c in chosen if c in set(reports["authority"])],
                      reports=reports.reset_index(drop=True), findings=sel, include_wni=include_wni, notes=notes)
@@ -99,7 +104,7 @@ def theme_counts(findings: pd.DataFrame, by: tuple[str, ...] = ("authority",), m
     and whether the theme counts as a weakness there."""
     tax = load_taxonomy()
     f = findings.copy()
-    f["part"] = f["section"].isin(WNI_SECTIONS).map({True: "wni", False: "body"})
+    f["part"] = f["section"].isin(IMPROVEMENT_KINDS).map({True: "wni", False: "body"})
     keys = list(by) + ["theme"]
     body = f[f["part"] == "body"]
     counts = body.pivot_table(index=keys, columns="polarity", values="sentence_id", aggfunc="count", fill_value=0)
@@ -121,7 +126,7 @@ def theme_counts(findings: pd.DataFrame, by: tuple[str, ...] = ("authority",), m
 def area_counts(findings: pd.DataFrame, by: tuple[str, ...] = ("authority",)) -> pd.DataFrame:
     """Body findings rolled up by area: counts and weakness share."""
     tax = load_taxonomy()
-    body = findings[~findings["section"].isin(WNI_SECTIONS)]
+    body = findings[~findings["section"].isin(IMPROVEMENT_KINDS)]
     counts = body.pivot_table(index=list(by) + ["area"], columns="polarity", values="sentence_id",
                               aggfunc="count", fill_value=0)
     counts = counts.reindex(columns=["weakness", "strength", "neutral"], fill_value=0).reset_index()
@@ -159,7 +164,7 @@ def shared_weaknesses(findings: pd.DataFrame, min_shared: int = 2, include_wni: 
         for _, r in ev[ev["theme"] == theme].iterrows():
             if r["authority"] in set(grp["authority"]):
                 para = "" if pd.isna(r["paragraph"]) else f", para {int(r['paragraph'])}"
-                where = "What needs to improve" if r["section"] in WNI_SECTIONS else r["section"].replace("_", " ")
+                where = "What needs to improve" if r["section"] in IMPROVEMENT_KINDS else r["section"].replace("_", " ")
                 quotes.append(f"{r['authority']} ({r['file']}, {where}{para}): \"{r['sentence']}\"")
         rows.append({
             "theme": theme,

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from .authorities import authorities, normalise_name
 from .read import RawDocument
-from .structure import Paragraph, Section, Structure, normalise_chars, parse_date_range
+from .structure import BULLET_CHARS, Paragraph, Section, Structure, normalise_chars, parse_date_range
 
 OTHER_TYPES = ("self_evaluation", "council_paper", "news")
 
@@ -28,7 +28,6 @@ COLUMN_HEADERS = [
     (re.compile(r"what are we doing about it|what we are doing|actions?( we are taking)?$|next steps", re.I),
      "action"),
 ]
-FINDING_COLUMNS = {"going_well", "still_to_improve", None}  # "action" is what the council will do
 
 _AREAS = [
     (re.compile(r"help and protection|early help|front door|safeguarding|child protection|brief intervention|"
@@ -43,8 +42,8 @@ _AREAS = [
 
 _TAG = re.compile(r"</?(?:p|ul|ol|li|u|i|b|em|strong|span|div|br|h\d)(?:\s[^>]*)?/?>", re.I)
 _BLOCK_TAG = re.compile(r"</?(?:p|ul|ol|li|div|br|h\d)(?:\s[^>]*)?/?>", re.I)
-_INLINE_BULLET = re.compile(r"\s+[•▪◼●]\s+")
-_BULLET = re.compile(r"^\s*(?:[-*•▪◼●◦]|\(?[ivx]{1,4}\)|\d{1,2}[.)])\s+")
+_INLINE_BULLET = re.compile(rf"\s+[{BULLET_CHARS}]\s+")
+_BULLET = re.compile(rf"^\s*(?:[-*{BULLET_CHARS}]|\(?[ivx]{{1,4}}\)|\d{{1,2}}[.)])\s+")
 _NUMBER_CELL = re.compile(r"^\s*(\d{1,3})\.?\s*$")
 _NUMERIC = re.compile(r"^[\s\d.,%£$()+\-–/<>≤≥x]*$")
 _WEEKDAY_DATE = re.compile(
@@ -142,9 +141,9 @@ def _pieces(text: str, doc_type: str) -> tuple[list[_Piece], str]:
         contact = re.search(r"\S+@\S+\.\w+|\bTel:", body) and words < 10
         if not contact and (words >= 6 or (words >= 4 and (is_item or sentence_like))
                             or (words >= 2 and sentence_like)):  # not a label such as "E-mail"
-            kind = "item" if _BULLET.match(para[0]) else "para"
-            body = _BULLET.sub("", body, count=1) if kind == "item" else body
-            pieces.append(_Piece(body, heading, area, column, para_number, kind))
+            if is_item:
+                body = _BULLET.sub("", body, count=1)
+            pieces.append(_Piece(body, heading, area, column, para_number, "item" if is_item else "para"))
         para, para_number = [], None
 
     def cell_lines(cell: str, col: str | None, number: int | None) -> None:
@@ -208,9 +207,10 @@ def _pieces(text: str, doc_type: str) -> tuple[list[_Piece], str]:
                     column = col
                     continue
                 heading, column = line, None
-                area = _area_of(line) or (area if doc_type == "self_evaluation" else "body")
-                if area == "contents":
-                    area, heading = "body", "Contents"
+                # a self-evaluation's subheadings stay in their judgement area; a contents list is a
+                # "contents" section, which segmentation skips like an Ofsted report's
+                keep = doc_type == "self_evaluation" and area != "contents"
+                area = _area_of(line) or (area if keep else "body")
                 continue
             if bullet and para:
                 flush()
@@ -230,8 +230,6 @@ def build_other_structure(raw: RawDocument, doc_type: str) -> Structure:
     offset = 0
     sections: list[Section] = []
     for piece in pieces:
-        if piece.heading == "Contents":
-            continue
         if not sections or sections[-1].title != (piece.heading or title) or sections[-1].kind != piece.area:
             sections.append(Section(kind=piece.area, title=piece.heading or title, start=offset, end=offset))
         if out:

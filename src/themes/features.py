@@ -124,3 +124,87 @@ def prepare(texts: list[str], batch_size: int = 1000) -> list[PreparedSentence]:
     """Prepare sentences for the vectorisers (tokens, cue marks, clauses)."""
     nlp, matcher = cue_tools()
     return [prepare_doc(doc, matcher) for doc in nlp.tokenizer.pipe(texts, batch_size=batch_size)]
+
+
+# ---------------------------------------------------------------------------------------------------
+# Theme keywords: one list per theme, lower case. The baseline tags with them; the model reads them as
+# features (in the sentence, the one before it and the rest of its paragraph). Never labels.
+# ---------------------------------------------------------------------------------------------------
+
+KEYWORDS: dict[str, list[str]] = {
+    "early_help": [r"early help", r"family hubs?", r"step[- ]?(up|down)", r"targeted (family )?support"],
+    "front_door": [r"\bmash\b", r"front door", r"referrals?", r"\bcontacts?\b", r"thresholds?", r"consent",
+                   r"out[- ]of[- ]hours", r"emergency duty"],
+    "child_protection_enquiries": [r"strategy (meetings?|discussions?)", r"section 47", r"child protection enquir",
+                                   r"initial child protection conference"],
+    "assessment_and_planning": [r"assessments?", r"\bplans?\b", r"planning", r"core groups?", r"drift",
+                                r"child in need", r"contingency"],
+    "pre_proceedings_and_court": [r"pre-proceedings", r"public law outline", r"\bplo\b", r"proceedings",
+                                  r"\bcourt", r"letters? before"],
+    "neglect": [r"neglect"],
+    "domestic_abuse": [r"domestic abuse", r"domestic violence", r"\bidva", r"safety agreements?", r"marac"],
+    "exploitation_and_missing": [r"exploitation", r"missing", r"return home interview", r"county lines",
+                                 r"contextual safeguarding", r"extra-familial", r"gangs?", r"radicalisation"],
+    "disabled_children": [r"disabled children", r"disabilit", r"short breaks?", r"respite"],
+    "homeless_16_17": [r"homeless", r"16- and 17-year-olds", r"housing protocol"],
+    "private_fostering": [r"private(ly)? foster"],
+    "allegations_lado": [r"\blado\b", r"designated officer", r"allegations?"],
+    "education_safeguarding": [r"electively home educated", r"home educat", r"missing (from )?education",
+                               r"reduced timetables?", r"part-time timetables?"],
+    "entering_care": [r"come into care", r"coming into care", r"edge of care", r"section 20", r"enter care"],
+    "placement_sufficiency": [r"sufficiency", r"placement choice", r"unregistered", r"unregulated",
+                              r"placed (at a )?distance", r"out of area", r"shortage"],
+    "placement_stability": [r"stability", r"placement moves?", r"breakdowns?", r"disruption", r"matching"],
+    "foster_carers": [r"foster carers?", r"connected carers?", r"kinship carers?", r"fostering"],
+    "permanence": [r"permanence", r"adoption", r"adopt", r"special guardianship", r"\bsgo", r"reunification",
+                   r"return(ing)? home"],
+    "life_story_work": [r"life[- ]story", r"later[- ]life letters?"],
+    "health_and_wellbeing": [r"health assessments?", r"dental", r"\bsdq", r"camhs", r"emotional", r"mental health",
+                             r"therapeutic", r"\bhealth\b"],
+    "education_of_children_in_care": [r"virtual school", r"personal education plans?", r"\bpeps?\b",
+                                      r"attainment", r"exclusions?", r"attendance"],
+    "unaccompanied_children": [r"unaccompanied", r"asylum"],
+    "independent_reviewing": [r"independent reviewing", r"\biros?\b", r"reviews? (are|is) held", r"statutory reviews?",
+                              r"child protection chairs?"],
+    "family_time": [r"family time", r"contact with (their )?(parents|family|brothers|siblings)", r"siblings?",
+                    r"brothers and sisters"],
+    "voice_and_participation": [r"wishes and feelings", r"\bviews\b", r"voice", r"participation", r"advoca",
+                                r"independent visitors?", r"children in care council"],
+    "identity_and_diversity": [r"identity", r"cultur", r"religio", r"diversity", r"ethnic", r"lgbt"],
+    "care_leaver_accommodation": [r"accommodation", r"staying put", r"staying close", r"bed and breakfast",
+                                  r"tenanc", r"housing"],
+    "care_leaver_eet": [r"education, employment (and|or) training", r"\bneet\b", r"apprenticeships?",
+                        r"university", r"higher education"],
+    "care_leaver_support": [r"personal advisers?", r"\bpas?\b", r"pathway plans?", r"local offer",
+                            r"independence", r"care leavers?"],
+    "leadership_and_governance": [r"leaders", r"leadership", r"corporate parent", r"political", r"governance",
+                                  r"self-assessment", r"self-evaluation", r"budget", r"investment"],
+    "partnership_working": [r"partners?\b", r"partnership", r"multi-agency", r"police", r"information sharing",
+                            r"information-sharing", r"schools"],
+    "quality_assurance_and_performance": [r"audits?", r"quality assurance", r"performance (information|data)",
+                                          r"\bdata\b"],
+    "management_oversight_and_supervision": [r"management oversight", r"supervision", r"managers?\b",
+                                             r"oversight"],
+    "workforce": [r"caseloads?", r"recruit", r"retention", r"agency (staff|social workers)", r"workforce",
+                  r"training", r"morale", r"turnover", r"changes? of social worker"],
+    "recording": [r"record(s|ing|ed)?\b", r"chronolog", r"case notes?"],
+    "visits_and_direct_work": [r"visit", r"seen alone", r"direct work", r"relationships? with"],
+}
+
+# the lists are lower case: searching lower-cased text without re.I is several times faster
+THEME_PATTERNS = {t: re.compile("|".join(ps)) for t, ps in KEYWORDS.items()}
+
+
+def keyword_themes(text: str) -> list[str]:
+    """Themes whose keywords occur in a text. A text of several lines (a paragraph's other sentences)
+    gets the union over its lines, each looked up once."""
+    if "\n" not in text:
+        return list(_line_keywords(text))
+    found = set().union(*(_line_keywords(line) for line in text.split("\n")))
+    return [t for t in THEME_PATTERNS if t in found]
+
+
+@lru_cache(maxsize=100_000)
+def _line_keywords(line: str) -> tuple[str, ...]:
+    low = line.lower()
+    return tuple(t for t, rx in THEME_PATTERNS.items() if rx.search(low))

@@ -24,7 +24,6 @@ from .report import Report
 from .taxonomy import Taxonomy, load_taxonomy
 
 LISTING_FIELDS = ["sid", "section", "paragraph", "text"]
-_CODE_LINE = re.compile(r"^(\d{4})((?:\s+[a-z]{2}[+\-0])*)\s*(?:#.*)?$")
 
 
 class LabelError(ValueError):
@@ -58,19 +57,28 @@ class CodedSentence:
 
 def parse_codes(path: Path, taxonomy: Taxonomy | None = None) -> dict[str, CodedSentence]:
     """Read a code file into {sid: CodedSentence}; raise LabelError listing every bad line."""
+    return parse_code_lines(path, r"\d{4}", "0412 pf- mo+", taxonomy)
+
+
+def parse_code_lines(path: Path, id_pattern: str, example: str,
+                     taxonomy: Taxonomy | None = None) -> dict[str, CodedSentence]:
+    """Code lines `<id> <code>...  # note`, ids matching `id_pattern`, into {id: CodedSentence}; raise
+    LabelError listing every bad line (unreadable line, unknown code, theme twice, id twice)."""
     taxonomy = taxonomy or load_taxonomy()
+    line_rx = re.compile(rf"^({id_pattern})((?:\s+[a-z]{{2}}[+\-0])*)\s*(?:#.*)?$")
     errors: list[str] = []
     coded: dict[str, CodedSentence] = {}
     for lineno, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         line = raw.strip()
         if not line or line.startswith("#"):
             continue
-        m = _CODE_LINE.match(line)
+        m = line_rx.match(line)
         if not m:
-            errors.append(f"{path}:{lineno}: cannot read {raw!r} (expected e.g. '0412 pf- mo+')")
+            errors.append(f"{path}:{lineno}: cannot read {raw!r} (expected e.g. '{example}')")
             continue
         sid, codes = m.group(1), m.group(2).split()
-        note = line.split("#", 1)[1].strip() if "#" in line else ""
+        rest = line[len(sid):]
+        note = rest.split("#", 1)[1].strip() if "#" in rest else ""
         labels: list[dict] = []
         seen: set[str] = set()
         for code in codes:

@@ -14,9 +14,7 @@ data hash and metrics; `load_model` refuses a model made for another taxonomy ve
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -26,35 +24,12 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.multiclass import OneVsRestClassifier
 
-from .features import CUES, PreparedSentence, prepare
+from .features import CUES, PreparedSentence, keyword_themes, prepare
+from .structure import IMPROVEMENT_KINDS
 from .taxonomy import POLARITIES, Taxonomy, load_taxonomy
 
 MODEL_FORMAT = 1
 DEFAULT_MODEL_PATH = Path(__file__).resolve().parents[2] / "models" / "themes-model.skops"
-WNI_SECTIONS = {"what_needs_to_improve", "areas_for_priority_action"}
-
-
-def keyword_themes(text: str) -> list[str]:
-    """Themes whose keywords (the baseline's lists) occur in a text: input features for the model.
-    A text of several lines (a paragraph's other sentences) gets the union over its lines."""
-    if "\n" not in text:
-        return list(_line_keywords(text))
-    found = set().union(*(_line_keywords(line) for line in text.split("\n")))
-    return [t for t in _keyword_patterns() if t in found]
-
-
-@lru_cache(maxsize=1)
-def _keyword_patterns() -> dict[str, re.Pattern]:
-    from .baseline import THEME_PATTERNS  # late import: baseline imports Tag from here
-
-    # the lists are lower case: searching lower-cased text without re.I is several times faster
-    return {t: re.compile(rx.pattern) for t, rx in THEME_PATTERNS.items()}
-
-
-@lru_cache(maxsize=100_000)
-def _line_keywords(line: str) -> tuple[str, ...]:
-    low = line.lower()
-    return tuple(t for t, rx in _keyword_patterns().items() if rx.search(low))
 
 
 def report_context(sentences) -> tuple[list[str | None], list[str | None]]:
@@ -88,7 +63,7 @@ def prepare_inputs(texts: list[str], sections: list[str | None] | None = None,
     previous = previous if previous is not None else [None] * len(texts)
     paragraph = paragraph if paragraph is not None else [None] * len(texts)
     for p, text, section, prev, para in zip(prepared, texts, sections, previous, paragraph):
-        extra = ["section_wni"] if section in WNI_SECTIONS else []
+        extra = ["section_wni"] if section in IMPROVEMENT_KINDS else []
         if context:
             if section:
                 extra.append(f"sec_{section}")
@@ -305,7 +280,7 @@ class ThemeTagger:
         weakness = classes.index("weakness") if "weakness" in classes else None
         for i, t, conf, pp in zip(pair_sentence, pair_theme, pair_conf, pol_probs):
             k = int(np.argmax(pp))
-            if sections is not None and sections[i] in WNI_SECTIONS and weakness is not None:
+            if sections is not None and sections[i] in IMPROVEMENT_KINDS and weakness is not None:
                 k = weakness  # every theme a "What needs to improve?" item names is a weakness (guideline 8)
             result[i].append(Tag(theme=self.theme_ids[t], polarity=classes[k], confidence=round(conf * float(pp[k]), 4)))
         for tags in result:

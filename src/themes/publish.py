@@ -15,8 +15,9 @@ import jinja2
 import pandas as pd
 
 from . import charts
-from .compare import (WNI_SECTIONS, Selection, area_counts, changes_over_time, evidence, select, shared_weaknesses,
+from .compare import (IMPROVEMENT_KINDS, Selection, area_counts, changes_over_time, evidence, select, shared_weaknesses,
                       theme_counts, weakness_share_matrix)
+from .documents import OTHER_TYPES
 from .outputs import write_csv, write_text, write_with
 from .taxonomy import load_taxonomy
 
@@ -33,7 +34,7 @@ class CompareResult:
 
 
 def _where(row) -> str:
-    if row["section"] in WNI_SECTIONS:
+    if row["section"] in IMPROVEMENT_KINDS:
         return "What needs to improve"
     para = "" if pd.isna(row["paragraph"]) else f", paragraph {int(row['paragraph'])}"
     return row["section"].replace("_", " ") + para
@@ -102,7 +103,9 @@ def run_compare(findings: pd.DataFrame, documents: pd.DataFrame | None, out_dir:
     }
 
     # ---- change over time for authorities with several inspections ----
-    trend_src = findings if not include_wni else findings
+    # every inspection of the compared authorities (not only the selected ones); council documents are
+    # not inspections
+    trend_src = findings[~findings["report_type"].isin(OTHER_TYPES)]
     changes: dict[str, pd.DataFrame] = {}
     candidates = trend_authorities if trend_authorities is not None else sel.authorities
     reports_all = trend_src[["authority", "file"]].drop_duplicates()
@@ -170,8 +173,7 @@ def render_html(sel: Selection, counts: pd.DataFrame, shared: pd.DataFrame, ev: 
                 chart_list: list[tuple[str, Path, str]], changes: dict[str, pd.DataFrame], min_shared: int,
                 documents: pd.DataFrame | None, selfcheck_html: str | None, title: str | None) -> str:
     tax = load_taxonomy()
-    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
-    template = env.from_string(resources.files("themes").joinpath("templates/report.html.j2").read_text("utf-8"))
+    template = _template("report.html.j2")
     f = sel.findings
     doc_by_file = {}
     if documents is not None and len(documents):
@@ -238,50 +240,19 @@ def render_html(sel: Selection, counts: pd.DataFrame, shared: pd.DataFrame, ev: 
     )
 
 
-_SELFCHECK_FRAGMENT = """
-<p class="lead"><strong>{{ r.summary() }}</strong></p>
-<p>Self-evaluation: <code>{{ r.self_evaluation }}</code>; inspection: <code>{{ r.inspection }}</code>.
-A theme counts as <em>named by the council</em> when its "What we still need to improve" column names it, or
-when at least two other sentences of the self-evaluation are tagged as weaknesses of it (its "What are we doing
-about it?" actions are not counted); as <em>found by inspectors</em> when the "What needs to improve?" list
-names it, or at least two sentences of the report do.</p>
-<figure><img alt="self-evaluation against inspection" src="data:image/png;base64,{{ png }}"></figure>
-<table class="sortable">
-<thead><tr><th>Theme</th><th>Area</th><th>Verdict</th><th>Council sentences</th><th>Inspection sentences</th></tr></thead>
-<tbody>
-{% for t in r.themes.to_dict('records') %}
-<tr><td>{{ t.label }}</td><td>{{ t.area }}</td><td>{{ t.category }}</td><td>{{ t.council_sentences }}</td>
-<td>{{ t.inspectors_sentences }}</td></tr>
-{% endfor %}
-</tbody></table>
-{% for cat in categories %}{% set rows = r.themes[r.themes.category == cat] %}{% if rows|length %}
-<h3>{{ cat|capitalize }} ({{ rows|length }})</h3>
-{% for t in rows.to_dict('records') %}
-<details><summary>{{ t.label }}</summary>
-{% for e in r.evidence[r.evidence.theme == t.theme].to_dict('records') %}
-<blockquote><p>“{{ e.sentence }}”</p><footer>{{ 'Council' if e.side == 'council' else 'Inspectors' }},
-{{ e.file }}, {{ e.section }}{% if e.paragraph != '' %} paragraph {{ e.paragraph }}{% endif %}{% if e.column %}
-({{ e.column|replace('_', ' ') }}){% endif %} — {{ e.polarity }}</footer></blockquote>
-{% endfor %}</details>
-{% endfor %}{% endif %}{% endfor %}
-"""
-
-_STANDALONE = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{{ title }}</title>
-<style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;line-height:1.45}
-table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.25rem .5rem}img{max-width:100%}
-blockquote{border-left:3px solid #999;margin:.5rem 0;padding-left:.75rem}</style></head>
-<body><h1>{{ title }}</h1>{{ body|safe }}</body></html>"""
-
-
 def selfcheck_fragment(result, png_path: Path) -> str:
     """The self-evaluation comparison as an HTML section (also embedded in report.html)."""
     from .selfcheck import CATEGORIES
 
-    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
-    return env.from_string(_SELFCHECK_FRAGMENT).render(r=result, png=_png_b64(png_path), categories=CATEGORIES)
+    return _template("selfcheck.html.j2").render(r=result, png=_png_b64(png_path), categories=CATEGORIES)
 
 
 def render_selfcheck_html(result, png_path: Path) -> str:
-    env = jinja2.Environment(autoescape=True)
-    return env.from_string(_STANDALONE).render(title=f"{result.authority}: self-evaluation against inspection",
-                                               body=selfcheck_fragment(result, png_path))
+    return _template("selfcheck-page.html.j2").render(
+        title=f"{result.authority}: self-evaluation against inspection", body=selfcheck_fragment(result, png_path))
+
+
+def _template(name: str) -> jinja2.Template:
+    """A template shipped in themes/templates (autoescaped; undefined names are errors)."""
+    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+    return env.from_string(resources.files("themes").joinpath(f"templates/{name}").read_text("utf-8"))

@@ -18,7 +18,7 @@ from typing import Iterable, Iterator
 from .documents import build_other_structure, detect_type
 from .read import ReadError, read_raw
 from .sentences import Sentence, segment
-from .structure import Section, build_structure
+from .structure import IMPROVEMENT_KINDS, Section, build_structure
 
 REPORT_TYPES = (
     "ilacs_standard", "ilacs_short", "focused_visit", "monitoring_visit", "jtai", "older_framework", "unknown",
@@ -47,7 +47,7 @@ class Report:
     @property
     def improvement_items(self) -> list[str]:
         """The bullets of "What needs to improve?" (and areas for priority action, if any)."""
-        return [i for s in self.sections if s.kind in ("what_needs_to_improve", "areas_for_priority_action")
+        return [i for s in self.sections if s.kind in IMPROVEMENT_KINDS
                 for i in s.items]
 
     def to_dict(self) -> dict:

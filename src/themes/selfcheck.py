@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from .structure import IMPROVEMENT_KINDS
 from .taxonomy import load_taxonomy
 
-WNI_SECTIONS = {"what_needs_to_improve", "areas_for_priority_action"}
 CATEGORIES = ["known weakness", "blind spot", "not confirmed", "judged a strength by inspectors"]
 
 
@@ -75,7 +75,7 @@ def compare_self_evaluation(self_findings: pd.DataFrame, inspection_findings: pd
     # theme counts only when most of what it says about the theme is weakness
     council_named = _weakness_themes(council, council["column"].fillna("") == "still_to_improve",
                                      min_sentences + 1, min_share=0.5)
-    inspected_found = _weakness_themes(inspection_findings, inspection_findings.section.isin(WNI_SECTIONS),
+    inspected_found = _weakness_themes(inspection_findings, inspection_findings.section.isin(IMPROVEMENT_KINDS),
                                        min_sentences)
     inspected_strengths = set(inspection_findings.loc[inspection_findings.polarity == "strength", "theme"])
     rows, evidence = [], []

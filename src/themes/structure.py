@@ -25,6 +25,8 @@ GRADE_WORDS = ("outstanding", "good", "requires improvement to be good", "inadeq
 
 # Section kinds whose text is findings (sentences are kept) and kinds that are not.
 NON_FINDING_KINDS = {"front_matter", "contents", "inspection_information", "end_matter"}
+# sections whose items are the inspectors' list of what must improve: every theme they name is a weakness
+IMPROVEMENT_KINDS = frozenset({"what_needs_to_improve", "areas_for_priority_action"})
 
 
 @dataclass
@@ -726,16 +728,16 @@ def build_structure(raw: RawDocument) -> Structure:
             continue
         if b.kind == "item":
             item_count += 1
-            number = numbered_context if current.kind not in ("what_needs_to_improve", "areas_for_priority_action") else None
+            number = numbered_context if current.kind not in IMPROVEMENT_KINDS else None
             current.paragraphs.append(Paragraph(number=number, start=s, end=e, kind="item", item=item_count))
-            if current.kind in ("what_needs_to_improve", "areas_for_priority_action"):
+            if current.kind in IMPROVEMENT_KINDS:
                 current.items.append(b.text)
         else:
             if b.number is not None:
                 numbered_context = b.number
             number = b.number if b.number is not None else numbered_context
             current.paragraphs.append(Paragraph(number=number, start=s, end=e))
-            if current.kind in ("what_needs_to_improve", "areas_for_priority_action") and b.number is not None:
+            if current.kind in IMPROVEMENT_KINDS and b.number is not None:
                 current.items.append(b.text)
     return Structure(
         text="".join(text_parts),

@@ -19,10 +19,9 @@ from tqdm import tqdm
 
 from .authorities import find_authority
 from .model import ThemeTagger, load_model, report_context
-from .outputs import write_csv, write_parquet, write_text
+from .outputs import write_csv, write_parquet
 from .read import ReadError
 from .report import Report, expand_inputs, read_report
-from .taxonomy import load_taxonomy
 
 FINDING_COLUMNS = ["file", "authority", "la_code", "report_type", "published", "section", "paragraph",
                    "sentence_id", "sentence", "theme", "area", "polarity", "confidence", "column"]
@@ -191,9 +190,4 @@ def tag_sentences_jsonl(lines: Iterable[str], model: ThemeTagger, source: str = 
                                      for x in t]}, ensure_ascii=False)
 
 
-def taxonomy_table() -> pd.DataFrame:
-    tax = load_taxonomy()
-    return pd.DataFrame([{"theme": t.id, "area": t.area, "label": t.label} for t in tax.themes])
-
-
-__all__ = ["tag_reports", "write_tag_outputs", "tag_sentences_jsonl", "TagResult", "write_text"]
+__all__ = ["tag_reports", "write_tag_outputs", "tag_sentences_jsonl", "TagResult"]

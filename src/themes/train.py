@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
@@ -340,11 +340,3 @@ def model_card(m: dict, taxonomy: Taxonomy) -> str:
               "- Confidence is P(theme) x P(polarity | theme) from logistic regressions; it ranks tags "
               "well but is not a calibrated probability of the pair being right.", ""]
     return "\n".join(lines)
-
-
-def theme_support(data: Dataset) -> dict[str, int]:
-    c: dict[str, int] = defaultdict(int)
-    for labs in data.labels:
-        for lab in labs:
-            c[lab["theme"]] += 1
-    return dict(c)
