@@ -7,7 +7,6 @@ self-evaluation must never be copied into the project) are read from ../shared a
 from __future__ import annotations
 
 import pandas as pd
-import pytest
 from click.testing import CliRunner
 
 from themes import read_report

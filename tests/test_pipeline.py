@@ -6,7 +6,6 @@ import json
 import shutil
 import subprocess
 from dataclasses import replace
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -20,7 +19,7 @@ from themes.publish import run_compare
 from themes.tag import FINDING_COLUMNS, tag_reports, write_tag_outputs
 from themes.taxonomy import load_taxonomy
 
-from conftest import FIXTURES, SAMPLES
+from conftest import SAMPLES
 
 
 @pytest.fixture(scope="session")

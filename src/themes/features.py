@@ -11,10 +11,13 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-import spacy
+import ahocorasick
+from spacy.attrs import IS_PUNCT, IS_SPACE, LOWER
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc
+from spacy.tokens import Span
+
+from .sentences import sentence_pipeline
 
 # Cue phrases, as lower-case token sequences. Weakness cues are the wording inspectors use for
 # shortfalls; strength cues the wording for good practice; contrast cues turn a sentence.
@@ -55,11 +58,14 @@ class CueMatcher:
             self.matcher.add(kind, list(nlp.tokenizer.pipe(phrases)))
         self.strings = nlp.vocab.strings
 
-    def kinds(self, doc: Doc) -> tuple[list[str | None], dict[str, int]]:
-        """Per token, the cue kind covering it (or None); and the number of cue phrases per kind."""
-        marks: list[str | None] = [None] * len(doc)
+    def kinds(self, span: Span) -> tuple[list[str | None], dict[str, int]]:
+        """Per token of the span, the cue kind covering it (or None); and the number of cue phrases
+        per kind."""
+        marks: list[str | None] = [None] * len(span)
         counts = {k: 0 for k in CUES}
-        for match_id, start, end in sorted(self.matcher(doc), key=lambda m: m[1] - m[2]):
+        offset = span.start  # the matcher gives positions in the whole doc
+        for match_id, start, end in sorted(self.matcher(span), key=lambda m: m[1] - m[2]):
+            start, end = start - offset, end - offset
             if any(marks[i] for i in range(start, end)):
                 continue
             kind = self.strings[match_id]
@@ -71,8 +77,9 @@ class CueMatcher:
 
 @lru_cache(maxsize=1)
 def cue_tools() -> tuple[Language, CueMatcher]:
-    """A blank English pipeline (tokeniser only) and the cue matcher over its vocabulary."""
-    nlp = spacy.blank("en")
+    """The sentence pipeline (its tokeniser is all that is used here) and the cue matcher over its
+    vocabulary, so that spans from the sentence stage can be read without tokenising again."""
+    nlp = sentence_pipeline()
     return nlp, CueMatcher(nlp)
 
 
@@ -84,46 +91,77 @@ class PreparedSentence:
 
 
 _NUM = re.compile(r"\d+")
+_TOKEN_ATTRS = [LOWER, IS_PUNCT, IS_SPACE]
 
 
-def prepare_doc(doc: Doc, matcher: CueMatcher) -> PreparedSentence:
-    marks, cues = matcher.kinds(doc)
+_WORDS: dict[int, tuple[str, bool, bool]] = {}  # lower-case form id -> (word, splits a clause, is ";")
+
+
+def _word(lower_id: int, strings) -> tuple[str, bool, bool]:
+    entry = _WORDS.get(lower_id)
+    if entry is None:
+        lower = strings[lower_id]
+        entry = (_NUM.sub("0", lower.replace("’", "'")), lower in CONTRAST_SPLIT, lower == ";")
+        if len(_WORDS) < 200_000:
+            _WORDS[lower_id] = entry
+    return entry
+
+
+def prepare_span(span: Span, matcher: CueMatcher, attrs=None) -> PreparedSentence:
+    """Words, cue marks and clauses of one sentence. `attrs` is the span's rows of
+    doc.to_array(_TOKEN_ATTRS) when the caller has them (one array per paragraph is cheaper
+    than a Token object per word)."""
+    marks, cues = matcher.kinds(span)
+    if attrs is None:
+        attrs = span.doc.to_array(_TOKEN_ATTRS)[span.start:span.end]
+    strings = matcher.strings
+    known = _WORDS.get
     words: list[str] = []
-    clauses: list[list[str]] = [[]]
+    breaks: list[int] = []  # where clauses start, as positions in `words`
     negated = 0  # words left in the scope of a negation
     seen_contrast = False
-    for tok, kind in zip(doc, marks):
-        lower = tok.lower_
-        if lower in CONTRAST_SPLIT and clauses[-1]:
-            clauses.append([])
-        if tok.is_punct or tok.is_space:
+    for (lower_id, punct, space), kind in zip(attrs.tolist(), marks):
+        w, splits, semicolon = known(lower_id) or _word(lower_id, strings)
+        if splits and words:
+            breaks.append(len(words))
+        if punct or space:
             negated = 0
-            if lower == ";" and clauses[-1]:
-                clauses.append([])
+            if semicolon and words:
+                breaks.append(len(words))
             continue
-        w = _NUM.sub("0", lower.replace("’", "'"))
-        out = [w]
+        words.append(w)
         if kind:
-            out.append(f"cue_{kind}")
+            words.append(f"cue_{kind}")
             if kind == "negation":
                 negated = 3
             elif kind == "contrast":
                 seen_contrast = True
         elif negated:
-            out.append(f"neg_{w}")
+            words.append(f"neg_{w}")
             negated -= 1
         if seen_contrast and kind != "contrast":
-            out.append("after_contrast")
-        words.extend(out)
-        clauses[-1].extend(out)
-    clause_texts = [" ".join(c) for c in clauses if c]
+            words.append("after_contrast")
+    bounds = [0, *breaks, len(words)]
+    clause_texts = [" ".join(words[a:b]) for a, b in zip(bounds, bounds[1:]) if b > a]
     return PreparedSentence(text=" ".join(words), clauses=clause_texts or [""], cues=cues)
 
 
-def prepare(texts: list[str], batch_size: int = 1000) -> list[PreparedSentence]:
-    """Prepare sentences for the vectorisers (tokens, cue marks, clauses)."""
+def prepare(texts: list[str], spans: list[Span | None] | None = None,
+            batch_size: int = 1000) -> list[PreparedSentence]:
+    """Prepare sentences for the vectorisers (tokens, cue marks, clauses). `spans`, when given, are
+    the sentences' tokens from the sentence stage, used instead of tokenising the texts again."""
     nlp, matcher = cue_tools()
-    return [prepare_doc(doc, matcher) for doc in nlp.tokenizer.pipe(texts, batch_size=batch_size)]
+    if spans is None or any(s is None for s in spans):
+        spans = [doc[:] for doc in nlp.tokenizer.pipe(texts, batch_size=batch_size)]
+    arrays: dict[int, object] = {}  # one attribute array per doc (a paragraph holds several sentences)
+    prepared = []
+    for span in spans:
+        doc = span.doc
+        key = id(doc)
+        if key not in arrays:
+            arrays = {key: doc.to_array(_TOKEN_ATTRS)}
+        prepared.append(prepare_span(span, matcher, arrays[key][span.start:span.end]))
+    return prepared
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -195,6 +233,45 @@ KEYWORDS: dict[str, list[str]] = {
 THEME_PATTERNS = {t: re.compile("|".join(ps)) for t, ps in KEYWORDS.items()}
 
 
+_REGEX_CHARS = set("[](){}?*+|.^$\\")
+
+
+def _literal_prefix(pattern: str) -> str:
+    """The plain text every match of a keyword pattern starts with ("plans?" -> "plan"), so that a
+    string search can rule a theme out before its regex runs."""
+    pattern = pattern.removeprefix(r"\b")
+    out = []
+    for ch in pattern:
+        if ch in "?*{":
+            return "".join(out[:-1])
+        if ch in _REGEX_CHARS:
+            break
+        out.append(ch)
+    return "".join(out)
+
+
+def _keyword_automaton() -> ahocorasick.Automaton:
+    """One Aho-Corasick automaton over every pattern's literal prefix (pyahocorasick): a single pass
+    over a line finds which themes could match. Each literal maps to (theme number, proven) pairs;
+    proven means the pattern is that plain text, so finding it is a match without the regex."""
+    entries: dict[str, dict[int, bool]] = {}
+    for k, patterns in enumerate(KEYWORDS.values()):
+        for pattern in patterns:
+            literal = _literal_prefix(pattern)
+            plain = not (_REGEX_CHARS & set(pattern))
+            entries.setdefault(literal, {})[k] = entries.get(literal, {}).get(k, False) or plain
+    automaton = ahocorasick.Automaton()
+    for literal, themes in entries.items():
+        automaton.add_word(literal, tuple(themes.items()))
+    automaton.make_automaton()
+    return automaton
+
+
+_THEMES = list(KEYWORDS)
+_PATTERN_LIST = [THEME_PATTERNS[t] for t in _THEMES]
+_AUTOMATON = _keyword_automaton()
+
+
 def keyword_themes(text: str) -> list[str]:
     """Themes whose keywords occur in a text. A text of several lines (a paragraph's other sentences)
     gets the union over its lines, each looked up once."""
@@ -207,4 +284,8 @@ def keyword_themes(text: str) -> list[str]:
 @lru_cache(maxsize=100_000)
 def _line_keywords(line: str) -> tuple[str, ...]:
     low = line.lower()
-    return tuple(t for t, rx in THEME_PATTERNS.items() if rx.search(low))
+    candidates: dict[int, bool] = {}
+    for _, themes in _AUTOMATON.iter(low):
+        for k, proven in themes:
+            candidates[k] = candidates.get(k, False) or proven
+    return tuple(_THEMES[k] for k in sorted(candidates) if candidates[k] or _PATTERN_LIST[k].search(low))

@@ -14,14 +14,18 @@ data hash and metrics; `load_model` refuses a model made for another taxonomy ve
 from __future__ import annotations
 
 import json
+from itertools import repeat
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
 import skops.io as sio
+from skops.io.exceptions import UntrustedTypesFoundException
+from scipy.special import expit
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
+from sklearn.preprocessing import normalize
 from sklearn.multiclass import OneVsRestClassifier
 
 from .features import CUES, PreparedSentence, keyword_themes, prepare
@@ -54,11 +58,12 @@ def report_context(sentences) -> tuple[list[str | None], list[str | None]]:
 
 def prepare_inputs(texts: list[str], sections: list[str | None] | None = None,
                    previous: list[str | None] | None = None, context: bool = True,
-                   paragraph: list[str | None] | None = None) -> list[PreparedSentence]:
+                   paragraph: list[str | None] | None = None, tokens: list | None = None) -> list[PreparedSentence]:
     """Sentences as the vectorisers see them: words, cue tokens and, with `context`, where the sentence
     sits and what the sentence before it spoke of ("This means ..." refers back). Keyword hits are
-    features for the model to weigh, never labels."""
-    prepared = prepare(texts)
+    features for the model to weigh, never labels. `tokens`: the sentences' spaCy spans, if the
+    sentence stage kept them (Report.tokens)."""
+    prepared = prepare(texts, tokens)
     sections = sections if sections is not None else [None] * len(texts)
     previous = previous if previous is not None else [None] * len(texts)
     paragraph = paragraph if paragraph is not None else [None] * len(texts)
@@ -126,6 +131,7 @@ class ThemeTagger:
     polarity_clf: LogisticRegression | None = None
     thresholds: np.ndarray | None = None
     meta: dict = field(default_factory=dict)
+    _stacked: tuple | None = field(default=None, repr=False, compare=False)  # theme weights, built once
 
     # ---- features ------------------------------------------------------------------------------
     @property
@@ -134,39 +140,86 @@ class ThemeTagger:
 
     def _prepared(self, texts: list[str], sections: list[str | None] | None,
                   previous: list[str | None] | None = None,
-                  paragraph: list[str | None] | None = None) -> list[PreparedSentence]:
-        return prepare_inputs(texts, sections, previous, context=self.config.context, paragraph=paragraph)
+                  paragraph: list[str | None] | None = None, tokens: list | None = None) -> list[PreparedSentence]:
+        return prepare_inputs(texts, sections, previous, context=self.config.context, paragraph=paragraph,
+                              tokens=tokens)
 
-    def _theme_matrix(self, word_texts: list[str], raw_texts: list[str]) -> sp.csr_matrix:
-        parts = [self.word_vec.transform(word_texts)]
-        if self.char_vec is not None:
-            parts.append(self.char_vec.transform(raw_texts))
-        return sp.hstack(parts).tocsr()
+    def _word_rows(self, texts: list[str]) -> sp.csr_matrix:
+        """The fitted word 1-2-gram TF-IDF rows of prepared texts: the same matrix as
+        `word_vec.transform` (tests/test_model.py checks the two agree), about twice as fast: the
+        texts are already plain words, so every n-gram is looked up in one pass and scipy adds up
+        the counts, where scikit-learn catches a KeyError for each unknown n-gram."""
+        vec = self.word_vec
+        if not (vec.analyzer == "word" and vec.token_pattern == r"\S+" and vec.ngram_range == (1, 2)
+                and not vec.lowercase and vec.stop_words is None and vec.preprocessor is None
+                and vec.tokenizer is None and not vec.binary and vec.use_idf and vec.norm == "l2"):
+            return vec.transform(texts).tocsr()
+        grams: list[str] = []
+        lengths = []
+        for text in texts:
+            words = text.split()
+            grams += words
+            grams += map(" ".join, zip(words, words[1:]))
+            lengths.append(max(2 * len(words) - 1, 0))
+        ids = np.fromiter(map(vec.vocabulary_.get, grams, repeat(-1)), dtype=np.int64, count=len(grams))
+        rows = np.repeat(np.arange(len(texts)), lengths)
+        known = ids >= 0
+        # a COO matrix adds up repeated (row, n-gram) entries: the counts
+        x = sp.coo_matrix((np.ones(int(known.sum()), dtype=vec.dtype), (rows[known], ids[known])),
+                          shape=(len(texts), len(vec.vocabulary_))).tocsr()
+        x.sum_duplicates()
+        if vec.sublinear_tf:
+            np.log(x.data, x.data)
+            x.data += 1.0
+        x.data *= vec.idf_.astype(vec.dtype)[x.indices]
+        return normalize(x, norm="l2", copy=False)
 
-    def _cue_row(self, clause: str) -> list[float]:
+    def _theme_matrix(self, x_words: sp.csr_matrix, raw_texts: list[str]) -> sp.csr_matrix:
+        """The theme classifier's input: the word n-gram rows, and character n-grams if configured."""
+        if self.char_vec is None:
+            return x_words
+        return sp.hstack([x_words, self.char_vec.transform(raw_texts)]).tocsr()
+
+    def _theme_proba(self, x: sp.csr_matrix) -> np.ndarray:
+        """Every theme's probability in one sparse product. The same numbers as the one-vs-rest
+        classifier's predict_proba (a sigmoid of each binary model's decision), without its
+        per-theme input checks, which cost more than the arithmetic."""
+        if self._stacked is None:
+            estimators = self.theme_clf.estimators_
+            if not all(hasattr(e, "coef_") and e.coef_.shape[0] == 1 for e in estimators):
+                return self.theme_clf.predict_proba(x)
+            self._stacked = (np.ascontiguousarray(np.vstack([e.coef_ for e in estimators]).T),
+                             np.concatenate([e.intercept_ for e in estimators]))
+        coef, intercept = self._stacked
+        return expit(np.asarray(x @ coef) + intercept)
+
+    @staticmethod
+    def _cue_row(clause: str) -> list[float]:
         toks = clause.split()
         return [min(toks.count(f"cue_{k}"), 3) / 3 for k in CUES] + [float("after_contrast" in toks)]
 
-    def _polarity_matrix(self, prepared: list[PreparedSentence], pair_sentence: list[int],
-                         pair_theme: list[int], focus: list[str]) -> sp.csr_matrix:
+    def _polarity_matrix(self, prepared: list[PreparedSentence], x_words: sp.csr_matrix, pair_sentence: list[int],
+                         pair_theme: list[int], focus: tuple[list[str], sp.csr_matrix]) -> sp.csr_matrix:
+        """Polarity features per (sentence, theme) pair: the focus clause's words, the sentence's words
+        (half weight), the theme, and cue counts in both. Word rows are reused, never vectorised again."""
         n_themes = len(self.theme_ids)
+        focus_texts, x_focus = focus
         sent_text = [prepared[i].text for i in pair_sentence]
-        # vectorise each distinct text once: a sentence with three themes is one row, reused
-        unique = list(dict.fromkeys(sent_text + focus))
-        row = {t: k for k, t in enumerate(unique)}
-        x_unique = self.word_vec.transform(unique)
-        x_sentence = x_unique[[row[t] for t in sent_text]]
-        x_focus = x_unique[[row[t] for t in focus]]
+        x_sentence = x_words[pair_sentence]
         theme_onehot = sp.csr_matrix(
             (np.ones(len(pair_theme)), (np.arange(len(pair_theme)), pair_theme)), shape=(len(pair_theme), n_themes))
-        cues = np.array([self._cue_row(f) + self._cue_row(s) for f, s in zip(focus, sent_text)])
+        rows: dict[str, list[float]] = {}  # a sentence with three themes is counted once
+        cues = np.array([rows.get(f) or rows.setdefault(f, self._cue_row(f)) for f in focus_texts])
+        cues = np.hstack([cues, np.array([rows.get(t) or rows.setdefault(t, self._cue_row(t)) for t in sent_text])])
         return sp.hstack([x_focus, 0.5 * x_sentence, theme_onehot, sp.csr_matrix(cues)]).tocsr()
 
-    def _focus_clauses(self, prepared: list[PreparedSentence], raw: list[str],
-                       pair_sentence: list[int], pair_theme: list[int]) -> list[str]:
-        """For each (sentence, theme) pair, the clause that speaks most about the theme."""
+    def _focus_clauses(self, prepared: list[PreparedSentence], x_words: sp.csr_matrix,
+                       pair_sentence: list[int], pair_theme: list[int]) -> tuple[list[str], sp.csr_matrix]:
+        """For each (sentence, theme) pair, the clause that speaks most about the theme: its text and
+        its word n-gram row."""
+        sentence_focus = ([prepared[i].text for i in pair_sentence], x_words[pair_sentence])
         if self.config.design == "sentence":
-            return [prepared[i].text for i in pair_sentence]
+            return sentence_focus
         # score every clause of the sentences that have pairs, once
         needed = sorted(i for i in set(pair_sentence) if len(prepared[i].clauses) > 1)  # one clause: no choice
         clause_index: dict[int, tuple[int, int]] = {}
@@ -176,21 +229,26 @@ class ThemeTagger:
             clause_index[i] = (len(clause_texts), len(clauses))
             clause_texts.extend(clauses)
         if not clause_texts:
-            return [prepared[i].text for i in pair_sentence]
-        # character n-grams of a clause: rebuild from its words (cue tokens removed)
-        clause_raw = [" ".join(w for w in c.split()
-                               if not w.startswith(("cue_", "neg_", "after_", "section_", "sec_", "kw_", "pkw_")))
-                      for c in clause_texts]
-        probs = self.theme_clf.predict_proba(self._theme_matrix(clause_texts, clause_raw))
-        focus = []
+            return sentence_focus
+        x_clauses = self._word_rows(clause_texts)
+        clause_raw = None
+        if self.char_vec is not None:  # character n-grams of a clause: rebuild from its words, cue tokens removed
+            clause_raw = [" ".join(w for w in c.split()
+                                   if not w.startswith(("cue_", "neg_", "after_", "section_", "sec_", "kw_", "pkw_")))
+                          for c in clause_texts]
+        probs = self._theme_proba(self._theme_matrix(x_clauses, clause_raw))
+        texts, rows = [], []  # rows index x_words stacked over x_clauses
+        n_sentences = x_words.shape[0]
         for i, t in zip(pair_sentence, pair_theme):
             start, n = clause_index.get(i, (0, 1))
             if n == 1:
-                focus.append(prepared[i].text)
+                texts.append(prepared[i].text)
+                rows.append(i)
             else:
                 best = start + int(np.argmax(probs[start:start + n, t]))
-                focus.append(clause_texts[best])
-        return focus
+                texts.append(clause_texts[best])
+                rows.append(n_sentences + best)
+        return texts, sp.vstack([x_words, x_clauses]).tocsr()[rows]
 
     # ---- training ------------------------------------------------------------------------------
     def fit(self, texts: list[str], labels: list[list[dict]], sections: list[str | None] | None = None,
@@ -203,7 +261,8 @@ class ThemeTagger:
         word_texts = [p.text for p in prepared]
         self.word_vec = TfidfVectorizer(analyzer="word", token_pattern=r"\S+", ngram_range=(1, 2),
                                         min_df=cfg.min_df, sublinear_tf=True, lowercase=False, dtype=np.float32)
-        parts = [self.word_vec.fit_transform(word_texts)]
+        x_words = self.word_vec.fit_transform(word_texts).tocsr()
+        parts = [x_words]
         self.char_vec = None
         if cfg.char_ngrams:
             self.char_vec = TfidfVectorizer(analyzer="char_wb", ngram_range=tuple(cfg.char_ngrams),
@@ -218,6 +277,7 @@ class ThemeTagger:
         base = LogisticRegression(C=cfg.theme_c, solver="liblinear", dual=True, class_weight=cfg.class_weight,
                                   random_state=cfg.seed, max_iter=2000)
         self.theme_clf = OneVsRestClassifier(base, n_jobs=None).fit(x, y)
+        self._stacked = None
         self.thresholds = (np.asarray(thresholds, dtype=float) if thresholds is not None
                            else np.full(len(self.theme_ids), cfg.default_threshold))
         # polarity, on gold pairs
@@ -227,8 +287,8 @@ class ThemeTagger:
                 pair_sentence.append(i)
                 pair_theme.append(index[lab["theme"]])
                 pair_y.append(POLARITIES.index(lab["polarity"]))
-        focus = self._focus_clauses(prepared, texts, pair_sentence, pair_theme)
-        xp = self._polarity_matrix(prepared, pair_sentence, pair_theme, focus)
+        focus = self._focus_clauses(prepared, x_words, pair_sentence, pair_theme)
+        xp = self._polarity_matrix(prepared, x_words, pair_sentence, pair_theme, focus)
         self.polarity_clf = LogisticRegression(C=cfg.polarity_c, max_iter=3000, random_state=cfg.seed,
                                                class_weight="balanced")
         self.polarity_clf.fit(xp, np.array(pair_y))
@@ -240,24 +300,27 @@ class ThemeTagger:
                             prepared: list[PreparedSentence] | None = None,
                             paragraph: list[str | None] | None = None) -> np.ndarray:
         prepared = prepared if prepared is not None else self._prepared(texts, sections, previous, paragraph)
-        return self.theme_clf.predict_proba(self._theme_matrix([p.text for p in prepared], texts))
+        return self._theme_proba(self._theme_matrix(self._word_rows([p.text for p in prepared]), texts))
 
     def tag(self, texts: list[str], sections: list[str | None] | None = None,
             themes_given: list[list[str]] | None = None,
             previous: list[str | None] | None = None,
             prepared: list[PreparedSentence] | None = None,
-            paragraph: list[str | None] | None = None) -> list[list[Tag]]:
+            paragraph: list[str | None] | None = None, tokens: list | None = None) -> list[list[Tag]]:
         """Tag each text. Context, when known, helps: its section, the sentence before it and the rest of
-        its paragraph (see `report_context`). With `themes_given`, only polarity is predicted."""
+        its paragraph (see `report_context`). With `themes_given`, only polarity is predicted.
+        `tokens` (Report.tokens) saves tokenising the texts again."""
         texts = list(texts)
         if not texts:
             return []
-        prepared = prepared if prepared is not None else self._prepared(texts, sections, previous, paragraph)
+        prepared = prepared if prepared is not None else self._prepared(texts, sections, previous, paragraph,
+                                                                         tokens)
         pair_sentence: list[int] = []
         pair_theme: list[int] = []
         pair_conf: list[float] = []
+        x_words = self._word_rows([p.text for p in prepared])
         if themes_given is None:
-            probs = self.theme_clf.predict_proba(self._theme_matrix([p.text for p in prepared], texts))
+            probs = self._theme_proba(self._theme_matrix(x_words, texts))
             hits = probs >= self.thresholds[None, :]
             for i, j in zip(*np.nonzero(hits)):
                 pair_sentence.append(int(i))
@@ -273,9 +336,9 @@ class ThemeTagger:
         result: list[list[Tag]] = [[] for _ in texts]
         if not pair_sentence:
             return result
-        focus = self._focus_clauses(prepared, texts, pair_sentence, pair_theme)
+        focus = self._focus_clauses(prepared, x_words, pair_sentence, pair_theme)
         pol_probs = self.polarity_clf.predict_proba(
-            self._polarity_matrix(prepared, pair_sentence, pair_theme, focus))
+            self._polarity_matrix(prepared, x_words, pair_sentence, pair_theme, focus))
         classes = [POLARITIES[c] for c in self.polarity_clf.classes_]
         weakness = classes.index("weakness") if "weakness" in classes else None
         for i, t, conf, pp in zip(pair_sentence, pair_theme, pair_conf, pol_probs):
@@ -313,12 +376,13 @@ def load_model(path: str | Path | None = None, taxonomy: Taxonomy | None = None)
     if not path.exists():
         raise ModelError(f"{path}: no model file here; run `themes train` to make one")
     try:
+        payload = sio.load(path, trusted=[])  # only skops' default-trusted types; nothing else is built
+    except UntrustedTypesFoundException:
         untrusted = sio.get_untrusted_types(file=path)
+        raise ModelError(f"{path}: refused, the file holds types that are not trusted: {', '.join(untrusted[:5])}") \
+            from None
     except Exception as exc:
         raise ModelError(f"{path}: not a readable skops model file ({exc})") from None
-    if untrusted:
-        raise ModelError(f"{path}: refused, the file holds types that are not trusted: {', '.join(untrusted[:5])}")
-    payload = sio.load(path, trusted=[])
     if not isinstance(payload, dict) or payload.get("format") != MODEL_FORMAT:
         raise ModelError(f"{path}: not a themes model (format {payload.get('format') if isinstance(payload, dict) else '?'})")
     meta = json.loads(payload["meta"])

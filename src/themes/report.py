@@ -10,14 +10,14 @@ import json
 import os
 import re
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Iterable, Iterator
 
 from .documents import build_other_structure, detect_type
 from .read import ReadError, read_raw
-from .sentences import Sentence, segment
+from .sentences import Sentence, segment_with_tokens
 from .structure import IMPROVEMENT_KINDS, Section, build_structure
 
 REPORT_TYPES = (
@@ -40,6 +40,11 @@ class Report:
     sentences: list[Sentence]
     text: str = field(repr=False)
     metadata: dict[str, str] = field(default_factory=dict)  # joined from reports.csv when given
+    # each sentence's spaCy tokens, kept only when asked for (for tagging); never saved or sent between processes
+    tokens: list | None = field(default=None, repr=False, compare=False)
+
+    def __getstate__(self) -> dict:
+        return {**self.__dict__, "tokens": None}
 
     def section(self, kind: str) -> Section | None:
         return next((s for s in self.sections if s.kind == kind), None)
@@ -51,7 +56,8 @@ class Report:
                 for i in s.items]
 
     def to_dict(self) -> dict:
-        d = asdict(self)
+        d = asdict(replace(self, tokens=None))
+        del d["tokens"]
         for key in ("inspection_start", "inspection_end", "published"):
             d[key] = d[key].isoformat() if d[key] else None
         return d
@@ -64,8 +70,9 @@ OFSTED_MARKERS = re.compile(r"ofsted|his majesty's inspector|her majesty's inspe
                             re.I)
 
 
-def read_report(path: str | Path, metadata: dict[str, str] | None = None) -> Report:
-    """Read one Ofsted report (PDF or text) into structure, or raise ReadError saying why not."""
+def read_report(path: str | Path, metadata: dict[str, str] | None = None, keep_tokens: bool = False) -> Report:
+    """Read one Ofsted report (PDF or text) into structure, or raise ReadError saying why not.
+    `keep_tokens` keeps each sentence's spaCy tokens on the report (Report.tokens) for the tagger."""
     raw = read_raw(path)
     structure = build_structure(raw)
     other = detect_type("\n".join(raw.pages[:3])) if structure.report_type == "unknown" else None
@@ -75,7 +82,7 @@ def read_report(path: str | Path, metadata: dict[str, str] | None = None) -> Rep
         head = " ".join(raw.pages[:2]).replace("’", "'")
         if not OFSTED_MARKERS.search(head):
             raise ReadError(path, "not an Ofsted children's services report (no Ofsted title, dates or grades)")
-    sentences = segment(structure)
+    sentences, tokens = segment_with_tokens(structure, keep_tokens=keep_tokens)
     if not sentences:
         raise ReadError(path, "no findings text found in the document")
     return Report(
@@ -92,6 +99,7 @@ def read_report(path: str | Path, metadata: dict[str, str] | None = None) -> Rep
         sentences=sentences,
         text=structure.text,
         metadata=dict(metadata or {}),
+        tokens=tokens,
     )
 
 

@@ -14,7 +14,7 @@ import numpy
 import spacy
 from spacy.attrs import SENT_START
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from .structure import NON_FINDING_KINDS, Structure
 
@@ -85,25 +85,32 @@ def _sentence_starts(doc: Doc) -> list[int]:
     return starts
 
 
-def _sentence_spans(doc: Doc, full: str) -> list[tuple[int, int]]:
-    """Character spans of the sentences, with a trailing "(Principle 1)" kept on its sentence.
+def _sentence_spans(doc: Doc, full: str) -> list[tuple[int, int, int, int]]:
+    """Character and token spans (char start, char end, token start, token end) of the sentences,
+    with a trailing "(Principle 1)" kept on its sentence.
 
     `full` is the text the doc was made from (Doc.text is rebuilt from the tokens on each access)."""
-    spans: list[tuple[int, int]] = []
+    spans: list[tuple[int, int, int, int]] = []
     starts = _sentence_starts(doc)
     ends = [doc[i].idx for i in starts[1:]] + [len(full)]
-    for i, end in zip(starts, ends):
+    for i, j, end in zip(starts, starts[1:] + [len(doc)], ends):
         begin = doc[i].idx
         text = full[begin:end].strip()
         if spans and text.startswith("(") and text.rstrip(".").endswith(")") and len(text) < 80:
-            spans[-1] = (spans[-1][0], end)
+            spans[-1] = (spans[-1][0], end, spans[-1][2], j)
         else:
-            spans.append((begin, end))
+            spans.append((begin, end, i, j))
     return spans
 
 
 def segment(structure: Structure, nlp: Language | None = None) -> list[Sentence]:
     """All finding sentences of a report (front matter, contents and Ofsted's end matter excluded)."""
+    return segment_with_tokens(structure, nlp, keep_tokens=False)[0]
+
+
+def segment_with_tokens(structure: Structure, nlp: Language | None = None,
+                        keep_tokens: bool = True) -> tuple[list[Sentence], list[Span] | None]:
+    """As `segment`, and each sentence's spaCy tokens too, so that tagging need not tokenise again."""
     nlp = nlp or sentence_pipeline()
     spans = []
     for section in structure.sections:
@@ -113,8 +120,9 @@ def segment(structure: Structure, nlp: Language | None = None) -> list[Sentence]
             spans.append((section, para))
     texts = [structure.text[p.start: p.end] for _, p in spans]
     sentences: list[Sentence] = []
+    tokens: list[Span] = []
     for (section, para), para_text, doc in zip(spans, texts, nlp.pipe(texts, batch_size=256)):
-        for start_char, end_char in _sentence_spans(doc, para_text):
+        for start_char, end_char, start_token, end_token in _sentence_spans(doc, para_text):
             text = para_text[start_char:end_char].strip()
             if not any(ch.isalpha() for ch in text):
                 continue
@@ -131,4 +139,6 @@ def segment(structure: Structure, nlp: Language | None = None) -> list[Sentence]
                     column=para.column,
                 )
             )
-    return sentences
+            if keep_tokens:
+                tokens.append(doc[start_token:end_token])
+    return sentences, (tokens if keep_tokens else None)

@@ -55,10 +55,12 @@ def tag_report(report: Report, model: ThemeTagger) -> TaggedReport:
     texts = [s.text for s in report.sentences]
     sents = report.sentences
     previous, paragraph = report_context(sents)
-    tags = model.tag(texts, [s.section for s in sents], previous=previous, paragraph=paragraph)
+    tags = model.tag(texts, [s.section for s in sents], previous=previous, paragraph=paragraph,
+                     tokens=report.tokens)
     stem = Path(report.file).stem
     common = {"file": report.file, "authority": la.name if la else (report.authority or ""),
               "la_code": la.code if la else "", "report_type": report.report_type, "published": published}
+    area = {t: taxonomy.area_of(t) for t in taxonomy.ids}
     sentences, findings = [], []
     for s, stags in zip(report.sentences, tags):
         sid = f"{stem}#{s.id:04d}"
@@ -70,7 +72,7 @@ def tag_report(report: Report, model: ThemeTagger) -> TaggedReport:
         for t in stags:
             # the council itself names what is "still to improve": a weakness, whatever the wording
             polarity = "weakness" if s.column == "still_to_improve" else t.polarity
-            findings.append({**row, "theme": t.theme, "area": taxonomy.area_of(t.theme), "polarity": polarity,
+            findings.append({**row, "theme": t.theme, "area": area[t.theme], "polarity": polarity,
                              "confidence": t.confidence, "column": s.column or ""})
     document = {
         "file": report.file,
@@ -102,12 +104,13 @@ _WORKER_MODEL: ThemeTagger | None = None
 
 def _init_worker(model_path: str | None) -> None:
     global _WORKER_MODEL
-    _WORKER_MODEL = load_model(model_path)
+    if _WORKER_MODEL is None:  # a forked worker already has the parent's model; a spawned one loads it
+        _WORKER_MODEL = load_model(model_path)
 
 
 def _work(path: str) -> TaggedReport | ReadError:
     try:
-        return tag_report(read_report(path), _WORKER_MODEL)
+        return tag_report(read_report(path, keep_tokens=True), _WORKER_MODEL)
     except ReadError as exc:
         return exc
     except Exception as exc:  # an input nobody foresaw: name it and go on with the batch
@@ -115,16 +118,29 @@ def _work(path: str) -> TaggedReport | ReadError:
 
 
 def iter_tagged(paths: list[str], model_path: str | None = None, workers: int | None = None,
-                model: ThemeTagger | None = None) -> Iterator[TaggedReport | ReadError]:
+                model: ThemeTagger | None = None) -> Iterator[tuple[int, TaggedReport | ReadError]]:
+    """(index into `paths`, result) for every path, as they finish: largest files first, so that no
+    big report is left running alone at the end of a batch."""
+    global _WORKER_MODEL
     workers = workers or os.cpu_count() or 1
-    if workers <= 1 or len(paths) <= 1:
-        global _WORKER_MODEL
-        _WORKER_MODEL = model or load_model(model_path)
-        for p in paths:
-            yield _work(p)
-        return
-    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(model_path,)) as pool:
-        yield from pool.map(_work, paths, chunksize=1)
+    _WORKER_MODEL = model or load_model(model_path)
+    try:
+        if workers <= 1 or len(paths) <= 1:
+            for i, p in enumerate(paths):
+                yield i, _work(p)
+            return
+        order = sorted(range(len(paths)), key=lambda i: -_size(paths[i]))
+        with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(model_path,)) as pool:
+            yield from zip(order, pool.map(_work, [paths[i] for i in order], chunksize=1))
+    finally:
+        _WORKER_MODEL = None
+
+
+def _size(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
 
 
 def tag_reports(inputs: Iterable[str | Path], model_path: str | Path | None = None, workers: int | None = None,
@@ -132,21 +148,20 @@ def tag_reports(inputs: Iterable[str | Path], model_path: str | Path | None = No
     """Read and tag every report under `inputs` (files or folders); unreadable files go to errors."""
     paths = [str(p) for p in expand_inputs(inputs)]
     if model is None:
-        load_model(model_path)  # fail here, once, with a clear message, before starting workers
-    docs, sents, finds, errors = [], [], [], []
-    results = iter_tagged(paths, str(model_path) if model_path else None, workers, model)
-    for path, res in zip(paths, tqdm(results, total=len(paths), desc="tagging", unit="report",
-                                     disable=not progress)):
-        if isinstance(res, ReadError):
-            errors.append({"file": Path(path).name, "path": path, "reason": res.reason})
-        else:
-            docs.append(res.document)
-            sents.extend(res.sentences)
-            finds.extend(res.findings)
+        # fail here, once, with a clear message, before starting workers (which inherit it when forked)
+        model = load_model(model_path)
+    results: list[TaggedReport | ReadError | None] = [None] * len(paths)
+    for i, res in tqdm(iter_tagged(paths, str(model_path) if model_path else None, workers, model),
+                       total=len(paths), desc="tagging", unit="report", disable=not progress):
+        results[i] = res
+    # rows in input order, whatever order the workers finished in
+    errors = [{"file": Path(p).name, "path": p, "reason": r.reason}
+              for p, r in zip(paths, results) if isinstance(r, ReadError)]
+    tagged = [r for r in results if not isinstance(r, ReadError)]
     return TagResult(
-        findings=pd.DataFrame(finds, columns=FINDING_COLUMNS),
-        sentences=pd.DataFrame(sents, columns=SENTENCE_COLUMNS),
-        documents=pd.DataFrame(docs),
+        findings=pd.DataFrame([row for r in tagged for row in r.findings], columns=FINDING_COLUMNS),
+        sentences=pd.DataFrame([row for r in tagged for row in r.sentences], columns=SENTENCE_COLUMNS),
+        documents=pd.DataFrame([r.document for r in tagged]),
         errors=pd.DataFrame(errors, columns=["file", "path", "reason"]),
     )
 

@@ -1,0 +1,54 @@
+"""Learning curve: would more labelled sentences reach the F1 targets?
+
+Same 5 authority-grouped folds as `themes train`; in each, the model is fitted on a random share of the
+training fold's authorities (a third, a half, three quarters, all) and scored on the whole test fold.
+Prints the mean training size and theme micro, pair micro and weakness-pair F1 for each share.
+Run: .venv/bin/python scripts/learning_curve.py   (about 6 minutes on 2 cores)
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from joblib import Parallel, delayed
+from sklearn.model_selection import GroupKFold
+
+from themes.taxonomy import load_taxonomy
+from themes.train import DESIGNS, N_FOLDS, _subset, fit_tagger, load_dataset, score, with_prepared
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARES = (1 / 3, 1 / 2, 3 / 4, 1.0)
+
+
+def main() -> None:
+    taxonomy = load_taxonomy()
+    config = DESIGNS["clause"]
+    data = with_prepared(load_dataset(ROOT / "data" / "labelled" / "labelled.jsonl"), config)
+    groups = np.array(data.groups)
+    folds = list(GroupKFold(n_splits=N_FOLDS).split(data.texts, groups=groups))
+
+    def run(train_idx, test_idx, share: float, seed: int):
+        authorities = sorted(set(groups[train_idx]))
+        keep = set(np.random.default_rng(seed).choice(authorities, max(2, round(len(authorities) * share)),
+                                                      replace=False))
+        kept = np.array([i for i in train_idx if groups[i] in keep])
+        test = _subset(data, test_idx)
+        model = fit_tagger(_subset(data, kept), config, taxonomy)
+        return model.tag(test.texts, test.sections, previous=test.previous, prepared=test.prepared), len(kept)
+
+    print("share  train sentences  theme micro F1  pair micro F1  weakness-pair F1")
+    for share in SHARES:
+        results = Parallel(n_jobs=2)(delayed(run)(tr, te, share, k) for k, (tr, te) in enumerate(folds))
+        pred = [[] for _ in data.texts]
+        for (_, te), (fold_pred, _) in zip(folds, results):
+            for i, p in zip(te, fold_pred):
+                pred[i] = p
+        s = score(data.labels, pred, taxonomy)
+        size = np.mean([n for _, n in results])
+        print(f"{share:5.2f}  {size:15.0f}  {s['theme_micro_f1']:14.3f}  {s['pair_micro_f1']:13.3f}  "
+              f"{s['weakness_pair_f1']:16.3f}", flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,104 @@
+"""The tagger's fast paths give exactly what the plain library calls give.
+
+Tagging a whole corpus is made fast by reusing the sentence stage's spaCy tokens, a one-pass keyword
+search, one sparse product for all themes and a direct TF-IDF lookup. Each is checked here against the
+slow, obvious way on the shipped sample and the labelled sentences.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+
+import numpy as np
+import pytest
+import skops.io as sio
+
+from themes import load_model, read_report
+from themes.features import KEYWORDS, THEME_PATTERNS, _line_keywords, _literal_prefix, prepare
+from themes.model import ModelError, prepare_inputs
+from themes.tag import tag_report
+
+from conftest import ROOT, SAMPLES
+
+LABELLED = ROOT / "data" / "labelled" / "labelled.jsonl"
+
+
+@pytest.fixture(scope="module")
+def model():
+    return load_model()
+
+
+@pytest.fixture(scope="module")
+def report():
+    return read_report(SAMPLES / "southampton-2023-07-28.pdf", keep_tokens=True)
+
+
+@pytest.fixture(scope="module")
+def labelled_texts():
+    return [json.loads(line)["text"] for line in LABELLED.read_text(encoding="utf-8").splitlines()][:2000]
+
+
+def test_literal_prefixes():
+    assert _literal_prefix(r"plans?") == "plan"
+    assert _literal_prefix(r"\bmash\b") == "mash"
+    assert _literal_prefix(r"private(ly)? foster") == "private"
+    assert _literal_prefix(r"contact with (their )?(parents|family)") == "contact with "
+    assert all(_literal_prefix(p) for ps in KEYWORDS.values() for p in ps)
+
+
+def test_keyword_search_matches_every_regex(labelled_texts, report):
+    lines = labelled_texts + [s.text for s in report.sentences] + ["", "Neglect.", "PRIVATE FOSTERING", "mashed"]
+    for line in lines:
+        expected = tuple(t for t, rx in THEME_PATTERNS.items() if rx.search(line.lower()))
+        assert _line_keywords.__wrapped__(line) == expected, line
+
+
+def test_reused_tokens_prepare_like_fresh_tokens(report):
+    texts = [s.text for s in report.sentences]
+    assert report.tokens is not None and len(report.tokens) == len(texts)
+    from_spans = prepare(texts, report.tokens)
+    from_texts = prepare(texts)
+    same = sum(a == b for a, b in zip(from_spans, from_texts))
+    # a sentence boundary inside a whitespace-free chunk can tokenise differently; it is rare
+    assert same >= 0.99 * len(texts)
+
+
+def test_tokens_are_not_kept_unless_asked_and_never_pickled(report):
+    import pickle
+
+    plain = read_report(SAMPLES / "southwark-2017-06-13.pdf")
+    assert plain.tokens is None
+    assert pickle.loads(pickle.dumps(report)).tokens is None
+    assert "tokens" not in report.to_dict()
+
+
+def test_word_rows_equal_the_vectoriser(model, labelled_texts):
+    prepared = prepare_inputs(labelled_texts)
+    texts = [p.text for p in prepared] + [c for p in prepared for c in p.clauses] + ["", "zzz unknown words"]
+    expected = model.word_vec.transform(texts)
+    got = model._word_rows(texts)
+    assert got.shape == expected.shape and got.dtype == expected.dtype
+    assert abs(got - expected).max() == 0
+
+
+def test_theme_probabilities_equal_one_vs_rest(model, labelled_texts):
+    x = model._word_rows([p.text for p in prepare_inputs(labelled_texts)])
+    assert np.array_equal(model._theme_proba(x), model.theme_clf.predict_proba(x))
+
+
+def test_report_tags_same_with_or_without_reused_tokens(model, report):
+    with_tokens = tag_report(report, model).findings
+    fresh = read_report(report.path)
+    assert fresh.tokens is None
+    without = tag_report(fresh, model).findings
+    pairs = lambda rows: {(r["sentence_id"], r["theme"], r["polarity"]) for r in rows}  # noqa: E731
+    a, b = pairs(with_tokens), pairs(without)
+    assert len(a ^ b) <= 0.01 * len(a)
+
+
+def test_model_with_untrusted_types_is_refused(tmp_path):
+    path = tmp_path / "untrusted.skops"
+    sio.dump({"format": 1, "meta": "{}", "call": os.getcwd}, path)
+    with pytest.raises(ModelError, match="not trusted"):
+        load_model(path)
