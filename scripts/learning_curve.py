@@ -12,10 +12,10 @@ from pathlib import Path
 
 import numpy as np
 from joblib import Parallel, delayed
-from sklearn.model_selection import GroupKFold
 
 from themes.taxonomy import load_taxonomy
-from themes.train import DESIGNS, N_FOLDS, _subset, fit_tagger, load_dataset, score, with_prepared
+from themes.train import (DESIGNS, _subset, grouped_folds, load_dataset, model_predictor, out_of_fold, score,
+                          with_prepared)
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARES = (1 / 3, 1 / 2, 3 / 4, 1.0)
@@ -26,24 +26,20 @@ def main() -> None:
     config = DESIGNS["clause"]
     data = with_prepared(load_dataset(ROOT / "data" / "labelled" / "labelled.jsonl"), config)
     groups = np.array(data.groups)
-    folds = list(GroupKFold(n_splits=N_FOLDS).split(data.texts, groups=groups))
+    folds = grouped_folds(data)
+    predict = model_predictor(config, taxonomy)
 
     def run(train_idx, test_idx, share: float, seed: int):
         authorities = sorted(set(groups[train_idx]))
-        keep = set(np.random.default_rng(seed).choice(authorities, max(2, round(len(authorities) * share)),
-                                                      replace=False))
-        kept = np.array([i for i in train_idx if groups[i] in keep])
-        test = _subset(data, test_idx)
-        model = fit_tagger(_subset(data, kept), config, taxonomy)
-        return model.tag(test.texts, test.sections, previous=test.previous, prepared=test.prepared), len(kept)
+        keep = np.random.default_rng(seed).choice(authorities, max(2, round(len(authorities) * share)),
+                                                  replace=False)
+        kept = train_idx[np.isin(groups[train_idx], keep)]
+        return predict(_subset(data, kept), _subset(data, test_idx)), len(kept)
 
     print("share  train sentences  theme micro F1  pair micro F1  weakness-pair F1")
     for share in SHARES:
         results = Parallel(n_jobs=2)(delayed(run)(tr, te, share, k) for k, (tr, te) in enumerate(folds))
-        pred = [[] for _ in data.texts]
-        for (_, te), (fold_pred, _) in zip(folds, results):
-            for i, p in zip(te, fold_pred):
-                pred[i] = p
+        pred = out_of_fold(len(data.texts), folds, [fold_pred for fold_pred, _ in results])
         s = score(data.labels, pred, taxonomy)
         size = np.mean([n for _, n in results])
         print(f"{share:5.2f}  {size:15.0f}  {s['theme_micro_f1']:14.3f}  {s['pair_micro_f1']:13.3f}  "

@@ -12,6 +12,15 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SAMPLES = ROOT / "data" / "samples"
 SHARED = Path(os.environ.get("THEMES_SHARED", ROOT.parent / "shared"))
 CORPUS = SHARED / "corpus"
+LABELLED_DIR = ROOT / "data" / "labelled"
+
+
+@pytest.fixture(scope="session")
+def model():
+    """The shipped model, loaded once for the whole test run."""
+    from themes import load_model
+
+    return load_model()
 
 
 @pytest.fixture(scope="session")

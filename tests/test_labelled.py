@@ -11,9 +11,8 @@ from themes.agreement import second_pass_agreement
 from themes.labelling import LabelError, build_labelled, file_sha256, load_labelled, parse_codes
 from themes.taxonomy import load_taxonomy
 
+from conftest import LABELLED_DIR as LABELLED
 from conftest import ROOT
-
-LABELLED = ROOT / "data" / "labelled"
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,6 @@ slow, obvious way on the shipped sample and the labelled sentences.
 
 from __future__ import annotations
 
-import json
 import os
 
 import numpy as np
@@ -15,18 +14,12 @@ import pytest
 import skops.io as sio
 
 from themes import load_model, read_report
+from themes.labelling import load_labelled
 from themes.features import KEYWORDS, THEME_PATTERNS, _line_keywords, _literal_prefix, prepare
 from themes.model import ModelError, prepare_inputs
 from themes.tag import tag_report
 
-from conftest import ROOT, SAMPLES
-
-LABELLED = ROOT / "data" / "labelled" / "labelled.jsonl"
-
-
-@pytest.fixture(scope="module")
-def model():
-    return load_model()
+from conftest import LABELLED_DIR, SAMPLES
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +29,7 @@ def report():
 
 @pytest.fixture(scope="module")
 def labelled_texts():
-    return [json.loads(line)["text"] for line in LABELLED.read_text(encoding="utf-8").splitlines()][:2000]
+    return [row["text"] for row in load_labelled(LABELLED_DIR / "labelled.jsonl")][:2000]
 
 
 def test_literal_prefixes():

@@ -11,7 +11,6 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from themes import load_model
 from themes.cli import main
 from themes.model import DEFAULT_MODEL_PATH, ModelError
 from themes.model import load_model as load_model_file
@@ -20,11 +19,6 @@ from themes.tag import FINDING_COLUMNS, tag_reports, write_tag_outputs
 from themes.taxonomy import load_taxonomy
 
 from conftest import SAMPLES
-
-
-@pytest.fixture(scope="session")
-def model():
-    return load_model()
 
 
 @pytest.fixture(scope="session")
@@ -52,7 +46,7 @@ def test_model_for_another_taxonomy_is_refused(tmp_path):
     bad = tmp_path / "not-a-model.skops"
     bad.write_bytes(b"this is not a zip archive")
     with pytest.raises(ModelError):
-        load_model(bad)
+        load_model_file(bad)
 
 
 def test_api_tags_plain_sentences(model):

@@ -67,22 +67,24 @@ def normalise_name(name: str) -> str:
 
 
 @lru_cache(maxsize=1)
+def _lookup_rows() -> list[dict[str, str]]:
+    text = resources.files("themes").joinpath("data/la_lookup.csv").read_text(encoding="utf-8")
+    return list(csv.DictReader(text.splitlines()))
+
+
+@lru_cache(maxsize=1)
 def authorities() -> dict[str, Authority]:
     """All authorities in the shipped lookup, by LA code."""
-    text = resources.files("themes").joinpath("data/la_lookup.csv").read_text(encoding="utf-8")
-    out = {}
-    for row in csv.DictReader(text.splitlines()):
-        out[row["la_code"]] = Authority(
-            code=row["la_code"], code_new=row["la_code_new"], name=row["name"], region=row["region"],
-            la_type=row["la_type"], neighbours=tuple(c for c in row["stat_neighbours"].split(",") if c))
-    return out
+    return {row["la_code"]: Authority(
+        code=row["la_code"], code_new=row["la_code_new"], name=row["name"], region=row["region"],
+        la_type=row["la_type"], neighbours=tuple(c for c in row["stat_neighbours"].split(",") if c))
+        for row in _lookup_rows()}
 
 
 @lru_cache(maxsize=1)
 def _index() -> dict[str, str]:
-    text = resources.files("themes").joinpath("data/la_lookup.csv").read_text(encoding="utf-8")
     index: dict[str, str] = {}
-    for row in csv.DictReader(text.splitlines()):
+    for row in _lookup_rows():
         for name in [row["name"], *row["aliases"].split("|")]:
             if name:
                 index.setdefault(normalise_name(name), row["la_code"])

@@ -161,20 +161,24 @@ def compare(findings_csv: Path, out_dir: Path, documents: Path | None, authoriti
     """Compare tagged findings across authorities: shared weaknesses, matrix, charts, HTML report."""
     import pandas as pd
 
-    from .publish import run_compare
-
     findings = pd.read_csv(findings_csv)
     documents = documents or (findings_csv.parent / "documents.csv")
     docs = pd.read_csv(documents) if Path(documents).exists() else None
+    _compare_and_summarise(findings, docs, out_dir, authorities, neighbours_of, min_shared, all_inspections,
+                           exclude_wni)
+
+
+def _compare_and_summarise(findings, documents, out_dir: Path, authorities, neighbours_of, min_shared,
+                           all_inspections, exclude_wni, selfcheck_html: str | None = None) -> None:
+    """Run the comparison with the options `_compare_options` declares, and print what it found."""
+    from .publish import run_compare
+
     try:
-        res = run_compare(findings, docs, out_dir, authorities=_split(authorities), neighbours_of=neighbours_of,
-                          min_shared=min_shared, all_inspections=all_inspections, include_wni=not exclude_wni)
+        res = run_compare(findings, documents, out_dir, authorities=_split(authorities), neighbours_of=neighbours_of,
+                          min_shared=min_shared, all_inspections=all_inspections, include_wni=not exclude_wni,
+                          selfcheck_html=selfcheck_html)
     except KeyError as exc:
         _fail(str(exc.args[0]))
-    _summarise(res, out_dir)
-
-
-def _summarise(res, out_dir: Path) -> None:
     click.echo(f"compared {res.selection.description}: {len(res.shared)} shared weaknesses")
     for row in res.shared.head(5).itertuples():
         names = row.authorities.split("; ")
@@ -192,8 +196,6 @@ def _summarise(res, out_dir: Path) -> None:
 def report(inputs, out_dir: Path, model_path, workers, authorities, neighbours_of, min_shared, all_inspections,
            exclude_wni) -> None:
     """Tag and compare in one go. With no INPUT, runs on the sample reports shipped in data/samples."""
-    from .publish import run_compare
-
     if not inputs:
         inputs = (SAMPLE_DIR,)
         click.echo(f"no input given: using the sample reports in {SAMPLE_DIR}")
@@ -206,14 +208,8 @@ def report(inputs, out_dir: Path, model_path, workers, authorities, neighbours_o
     checks = selfchecks_in(result.findings, result.documents, out_dir)
     for check in checks:
         click.echo(f"self-evaluation: {check.summary()}")
-    try:
-        res = run_compare(result.findings, result.documents, out_dir, authorities=_split(authorities),
-                          neighbours_of=neighbours_of, min_shared=min_shared, all_inspections=all_inspections,
-                          include_wni=not exclude_wni,
-                          selfcheck_html="".join(c.html for c in checks) or None)
-    except KeyError as exc:
-        _fail(str(exc.args[0]))
-    _summarise(res, out_dir)
+    _compare_and_summarise(result.findings, result.documents, out_dir, authorities, neighbours_of, min_shared,
+                           all_inspections, exclude_wni, selfcheck_html="".join(c.html for c in checks) or None)
 
 
 @main.command()

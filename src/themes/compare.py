@@ -149,11 +149,14 @@ def evidence(findings: pd.DataFrame, polarity: str | None = "weakness", per_grou
 
 
 def shared_weaknesses(findings: pd.DataFrame, min_shared: int = 2, include_wni: bool = True,
-                      min_weakness: int = 1, per_authority: int = 2) -> pd.DataFrame:
+                      min_weakness: int = 1, per_authority: int = 2,
+                      counts: pd.DataFrame | None = None) -> pd.DataFrame:
     """Themes that are weaknesses in at least `min_shared` authorities, ranked by how many authorities
-    share them, then by their mean weakness share and WNI mentions; with evidence per authority."""
+    share them, then by their mean weakness share and WNI mentions; with evidence per authority.
+    `counts`: the findings' `theme_counts` by authority with the same options, if already made."""
     tax = load_taxonomy()
-    counts = theme_counts(findings, ("authority",), min_weakness=min_weakness, include_wni=include_wni)
+    if counts is None:
+        counts = theme_counts(findings, ("authority",), min_weakness=min_weakness, include_wni=include_wni)
     weak = counts[counts["is_weakness"]]
     ev = evidence(findings, "weakness", per_group=per_authority)
     rows = []

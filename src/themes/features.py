@@ -97,23 +97,19 @@ _TOKEN_ATTRS = [LOWER, IS_PUNCT, IS_SPACE]
 _WORDS: dict[int, tuple[str, bool, bool]] = {}  # lower-case form id -> (word, splits a clause, is ";")
 
 
-def _word(lower_id: int, strings) -> tuple[str, bool, bool]:
-    entry = _WORDS.get(lower_id)
-    if entry is None:
-        lower = strings[lower_id]
-        entry = (_NUM.sub("0", lower.replace("’", "'")), lower in CONTRAST_SPLIT, lower == ";")
-        if len(_WORDS) < 200_000:
-            _WORDS[lower_id] = entry
+def _new_word(lower_id: int, strings) -> tuple[str, bool, bool]:
+    """The normalised word for a lower-case form not seen before, remembered for next time."""
+    lower = strings[lower_id]
+    entry = (_NUM.sub("0", lower.replace("’", "'")), lower in CONTRAST_SPLIT, lower == ";")
+    if len(_WORDS) < 200_000:
+        _WORDS[lower_id] = entry
     return entry
 
 
-def prepare_span(span: Span, matcher: CueMatcher, attrs=None) -> PreparedSentence:
+def prepare_span(span: Span, matcher: CueMatcher, attrs) -> PreparedSentence:
     """Words, cue marks and clauses of one sentence. `attrs` is the span's rows of
-    doc.to_array(_TOKEN_ATTRS) when the caller has them (one array per paragraph is cheaper
-    than a Token object per word)."""
+    doc.to_array(_TOKEN_ATTRS) (one array per paragraph is cheaper than a Token object per word)."""
     marks, cues = matcher.kinds(span)
-    if attrs is None:
-        attrs = span.doc.to_array(_TOKEN_ATTRS)[span.start:span.end]
     strings = matcher.strings
     known = _WORDS.get
     words: list[str] = []
@@ -121,7 +117,7 @@ def prepare_span(span: Span, matcher: CueMatcher, attrs=None) -> PreparedSentenc
     negated = 0  # words left in the scope of a negation
     seen_contrast = False
     for (lower_id, punct, space), kind in zip(attrs.tolist(), marks):
-        w, splits, semicolon = known(lower_id) or _word(lower_id, strings)
+        w, splits, semicolon = known(lower_id) or _new_word(lower_id, strings)
         if splits and words:
             breaks.append(len(words))
         if punct or space:
@@ -153,14 +149,12 @@ def prepare(texts: list[str], spans: list[Span | None] | None = None,
     nlp, matcher = cue_tools()
     if spans is None or any(s is None for s in spans):
         spans = [doc[:] for doc in nlp.tokenizer.pipe(texts, batch_size=batch_size)]
-    arrays: dict[int, object] = {}  # one attribute array per doc (a paragraph holds several sentences)
     prepared = []
+    doc = attrs = None  # one attribute array per doc: a paragraph's sentences come one after another
     for span in spans:
-        doc = span.doc
-        key = id(doc)
-        if key not in arrays:
-            arrays = {key: doc.to_array(_TOKEN_ATTRS)}
-        prepared.append(prepare_span(span, matcher, arrays[key][span.start:span.end]))
+        if span.doc is not doc:
+            doc, attrs = span.doc, span.doc.to_array(_TOKEN_ATTRS)
+        prepared.append(prepare_span(span, matcher, attrs[span.start:span.end]))
     return prepared
 
 
@@ -252,23 +246,19 @@ def _literal_prefix(pattern: str) -> str:
 
 def _keyword_automaton() -> ahocorasick.Automaton:
     """One Aho-Corasick automaton over every pattern's literal prefix (pyahocorasick): a single pass
-    over a line finds which themes could match. Each literal maps to (theme number, proven) pairs;
-    proven means the pattern is that plain text, so finding it is a match without the regex."""
-    entries: dict[str, dict[int, bool]] = {}
+    over a line finds the themes (by number) that could match, and only their regexes run."""
+    themes_of: dict[str, set[int]] = {}
     for k, patterns in enumerate(KEYWORDS.values()):
         for pattern in patterns:
-            literal = _literal_prefix(pattern)
-            plain = not (_REGEX_CHARS & set(pattern))
-            entries.setdefault(literal, {})[k] = entries.get(literal, {}).get(k, False) or plain
+            themes_of.setdefault(_literal_prefix(pattern), set()).add(k)
     automaton = ahocorasick.Automaton()
-    for literal, themes in entries.items():
-        automaton.add_word(literal, tuple(themes.items()))
+    for literal, themes in themes_of.items():
+        automaton.add_word(literal, tuple(themes))
     automaton.make_automaton()
     return automaton
 
 
-_THEMES = list(KEYWORDS)
-_PATTERN_LIST = [THEME_PATTERNS[t] for t in _THEMES]
+_THEME_PATTERN_LIST = list(THEME_PATTERNS.items())
 _AUTOMATON = _keyword_automaton()
 
 
@@ -284,8 +274,5 @@ def keyword_themes(text: str) -> list[str]:
 @lru_cache(maxsize=100_000)
 def _line_keywords(line: str) -> tuple[str, ...]:
     low = line.lower()
-    candidates: dict[int, bool] = {}
-    for _, themes in _AUTOMATON.iter(low):
-        for k, proven in themes:
-            candidates[k] = candidates.get(k, False) or proven
-    return tuple(_THEMES[k] for k in sorted(candidates) if candidates[k] or _PATTERN_LIST[k].search(low))
+    candidates = {k for _, themes in _AUTOMATON.iter(low) for k in themes}
+    return tuple(_THEME_PATTERN_LIST[k][0] for k in sorted(candidates) if _THEME_PATTERN_LIST[k][1].search(low))

@@ -208,20 +208,17 @@ class ThemeTagger:
         x_sentence = x_words[pair_sentence]
         theme_onehot = sp.csr_matrix(
             (np.ones(len(pair_theme)), (np.arange(len(pair_theme)), pair_theme)), shape=(len(pair_theme), n_themes))
-        rows: dict[str, list[float]] = {}  # a sentence with three themes is counted once
-        cues = np.array([rows.get(f) or rows.setdefault(f, self._cue_row(f)) for f in focus_texts])
-        cues = np.hstack([cues, np.array([rows.get(t) or rows.setdefault(t, self._cue_row(t)) for t in sent_text])])
+        cue_rows = {t: self._cue_row(t) for t in {*focus_texts, *sent_text}}  # a sentence with three themes: once
+        cues = np.array([cue_rows[f] + cue_rows[t] for f, t in zip(focus_texts, sent_text)])
         return sp.hstack([x_focus, 0.5 * x_sentence, theme_onehot, sp.csr_matrix(cues)]).tocsr()
 
     def _focus_clauses(self, prepared: list[PreparedSentence], x_words: sp.csr_matrix,
                        pair_sentence: list[int], pair_theme: list[int]) -> tuple[list[str], sp.csr_matrix]:
         """For each (sentence, theme) pair, the clause that speaks most about the theme: its text and
         its word n-gram row."""
-        sentence_focus = ([prepared[i].text for i in pair_sentence], x_words[pair_sentence])
-        if self.config.design == "sentence":
-            return sentence_focus
         # score every clause of the sentences that have pairs, once
-        needed = sorted(i for i in set(pair_sentence) if len(prepared[i].clauses) > 1)  # one clause: no choice
+        needed = [] if self.config.design == "sentence" else sorted(
+            i for i in set(pair_sentence) if len(prepared[i].clauses) > 1)  # one clause: no choice
         clause_index: dict[int, tuple[int, int]] = {}
         clause_texts: list[str] = []
         for i in needed:
@@ -229,7 +226,7 @@ class ThemeTagger:
             clause_index[i] = (len(clause_texts), len(clauses))
             clause_texts.extend(clauses)
         if not clause_texts:
-            return sentence_focus
+            return [prepared[i].text for i in pair_sentence], x_words[pair_sentence]
         x_clauses = self._word_rows(clause_texts)
         clause_raw = None
         if self.char_vec is not None:  # character n-grams of a clause: rebuild from its words, cue tokens removed

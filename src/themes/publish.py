@@ -8,7 +8,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 from dataclasses import dataclass, field
-from importlib import metadata, resources
+from importlib import metadata
 from pathlib import Path
 
 import jinja2
@@ -79,7 +79,7 @@ def run_compare(findings: pd.DataFrame, documents: pd.DataFrame | None, out_dir:
                  all_inspections=all_inspections, include_wni=include_wni)
     f = sel.findings
     counts = theme_counts(f, ("authority",), include_wni=include_wni)
-    shared = shared_weaknesses(f, min_shared=min_shared, include_wni=include_wni)
+    shared = shared_weaknesses(f, min_shared=min_shared, include_wni=include_wni, counts=counts)
     by_report = theme_counts(f, ("authority", "file"), include_wni=include_wni)
     areas = area_counts(f, ("authority",))
     ev = evidence(f, None, per_group=5)
@@ -247,12 +247,16 @@ def selfcheck_fragment(result, png_path: Path) -> str:
     return _template("selfcheck.html.j2").render(r=result, png=_png_b64(png_path), categories=CATEGORIES)
 
 
-def render_selfcheck_html(result, png_path: Path) -> str:
+def render_selfcheck_page(result, fragment: str) -> str:
+    """A standalone page around a `selfcheck_fragment`."""
     return _template("selfcheck-page.html.j2").render(
-        title=f"{result.authority}: self-evaluation against inspection", body=selfcheck_fragment(result, png_path))
+        title=f"{result.authority}: self-evaluation against inspection", body=fragment)
+
+
+_TEMPLATES = jinja2.Environment(loader=jinja2.PackageLoader("themes"), autoescape=True,
+                                undefined=jinja2.StrictUndefined)
 
 
 def _template(name: str) -> jinja2.Template:
     """A template shipped in themes/templates (autoescaped; undefined names are errors)."""
-    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
-    return env.from_string(resources.files("themes").joinpath(f"templates/{name}").read_text("utf-8"))
+    return _TEMPLATES.get_template(name)

@@ -127,14 +127,14 @@ def publish_selfcheck(result: SelfCheck, out_dir: str | Path, stem: str = "selfc
     """Write the comparison's tables, chart and standalone HTML; return the HTML section for report.html."""
     from .charts import selfcheck_chart
     from .outputs import write_csv, write_text
-    from .publish import render_selfcheck_html, selfcheck_fragment
+    from .publish import render_selfcheck_page, selfcheck_fragment
 
     out = Path(out_dir)
     write_csv(out / f"{stem}.csv", result.themes)
     write_csv(out / f"{stem}_evidence.csv", result.evidence)
     png = selfcheck_chart(result, out / stem)[0]
-    write_text(out / f"{stem}.html", render_selfcheck_html(result, png))
     result.html = selfcheck_fragment(result, png)
+    write_text(out / f"{stem}.html", render_selfcheck_page(result, result.html))
     return result.html
 
 

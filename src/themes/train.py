@@ -201,21 +201,27 @@ def model_predictor(config: ModelConfig, taxonomy: Taxonomy) -> Predictor:
     return run
 
 
-def baseline_predictor(train: Dataset, test: Dataset) -> list[list[Tag]]:
-    return baseline_tag(test.texts, test.sections)
+def grouped_folds(data: Dataset) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The outer (train, test) folds, grouped by authority."""
+    return list(GroupKFold(n_splits=min(N_FOLDS, len(set(data.groups)))).split(data.texts, groups=data.groups))
+
+
+def out_of_fold(n: int, folds: list, fold_preds: list[list[list[Tag]]]) -> list[list[Tag]]:
+    """Each sentence's prediction from the fold that held it out."""
+    pred: list[list[Tag]] = [[] for _ in range(n)]
+    for (_, te), fold_pred in zip(folds, fold_preds):
+        for i, p in zip(te, fold_pred):
+            pred[i] = p
+    return pred
 
 
 def cross_validate(data: Dataset, predictor: Predictor, taxonomy: Taxonomy,
                    n_jobs: int = 2) -> tuple[dict, list[list[Tag]]]:
     """Out-of-fold predictions over authority-grouped folds (folds run in parallel), and their scores."""
-    groups = np.array(data.groups)
-    folds = list(GroupKFold(n_splits=min(N_FOLDS, len(set(data.groups)))).split(data.texts, groups=groups))
+    folds = grouped_folds(data)
     fold_preds = Parallel(n_jobs=n_jobs)(delayed(predictor)(_subset(data, tr), _subset(data, te))
                                          for tr, te in folds)
-    pred: list[list[Tag]] = [[] for _ in data.texts]
-    for (_, te), fold_pred in zip(folds, fold_preds):
-        for i, p in zip(te, fold_pred):
-            pred[i] = p
+    pred = out_of_fold(len(data.texts), folds, fold_preds)
     return score(data.labels, pred, taxonomy), pred
 
 
@@ -239,14 +245,16 @@ def train(data_dir: Path, out_dir: Path, design: str = "clause", compare: bool =
     started = time.time()
     results: dict = {}
     designs = list(DESIGNS) if compare else [design]
+    prepared = {}
     for name in designs:
         progress(f"cross-validating design {name!r} ({N_FOLDS} folds grouped by authority) ...")
-        results[name], _ = cross_validate(with_prepared(data, DESIGNS[name]), model_predictor(DESIGNS[name], taxonomy),
-                                          taxonomy)
-    progress("cross-validating the keyword-and-lexicon baseline ...")
-    baseline_scores, _ = cross_validate(data, baseline_predictor, taxonomy)
+        prepared[name] = with_prepared(data, DESIGNS[name])
+        results[name], _ = cross_validate(prepared[name], model_predictor(DESIGNS[name], taxonomy), taxonomy)
+    # the baseline learns nothing, so scoring it on every sentence is the same as on held-out folds
+    progress("scoring the keyword-and-lexicon baseline ...")
+    baseline_scores = score(data.labels, baseline_tag(data.texts, data.sections), taxonomy)
     progress(f"fitting the final model (design {design!r}) on all {len(data.texts)} sentences ...")
-    tagger = fit_tagger(with_prepared(data, DESIGNS[design]), DESIGNS[design], taxonomy)
+    tagger = fit_tagger(prepared[design], DESIGNS[design], taxonomy)
     counts = Counter(lab["theme"] for labs in data.labels for lab in labs)
     metrics = {
         "taxonomy_version": taxonomy.version,
