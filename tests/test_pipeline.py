@@ -112,6 +112,18 @@ def test_changes_over_time(tagged, tmp_path):
     assert len(ch) > 0
 
 
+def test_changes_over_time_with_no_weakness_is_empty():
+    from themes.compare import CHANGE_COLUMNS, changes_over_time
+
+    findings = pd.DataFrame([
+        {"file": f"a-{year}.pdf", "authority": "A", "published": f"{year}-01-01", "section": "children_in_care",
+         "paragraph": 1, "sentence_id": f"a-{year}#0001", "sentence": "Children's health needs are met well.",
+         "theme": "health_and_wellbeing", "area": "children_in_care", "polarity": "strength", "confidence": 0.9}
+        for year in (2019, 2023)])
+    changes = changes_over_time(findings, "A")
+    assert changes.empty and list(changes.columns) == CHANGE_COLUMNS
+
+
 def test_cli_tag_sentences_round_trip(tmp_path):
     src = tmp_path / "in.jsonl"
     src.write_text(json.dumps({"id": "a", "text": "Life-story work is not completed for enough children."}) + "\n"

@@ -193,14 +193,16 @@ def weakness_share_matrix(counts: pd.DataFrame, index: str = "authority") -> pd.
     return wide.reindex(columns=[t for t in tax.ids if t in wide.columns])
 
 
+CHANGE_COLUMNS = ["theme", "label", "area", "from_report", "to_report", "status", "evidence_before", "evidence_after"]
+
+
 def changes_over_time(findings: pd.DataFrame, authority: str, min_weakness: int = 1) -> pd.DataFrame:
     """For one authority's successive inspections: which weaknesses persist, are new, or were resolved,
     between each report and the one before it, with a sentence of evidence each."""
     f = findings[findings["authority"] == authority]
     reports = f[["file", "published"]].drop_duplicates().sort_values(["published", "file"])["file"].tolist()
     if len(reports) < 2:
-        return pd.DataFrame(columns=["theme", "label", "area", "from_report", "to_report", "status", "evidence_before",
-                                     "evidence_after"])
+        return pd.DataFrame(columns=CHANGE_COLUMNS)
     counts = theme_counts(f, ("file",), min_weakness=min_weakness)
     status_of = {(r.file, r.theme): bool(r.is_weakness) for r in counts.itertuples()}
     ev = evidence(f, "weakness", per_group=1, by=("file", "theme"))
@@ -222,6 +224,6 @@ def changes_over_time(findings: pd.DataFrame, authority: str, min_weakness: int 
                          "evidence_after": ev_map.get((after, theme), "") if now else
                          strong_map.get((after, theme), "(not mentioned as a weakness)")})
     order = {"persists": 0, "new": 1, "resolved": 2}
-    out = pd.DataFrame(rows)
+    out = pd.DataFrame(rows, columns=CHANGE_COLUMNS)  # no rows: no weakness in any of the reports
     return out.sort_values(["to_report", "status", "area", "theme"], key=lambda s: s.map(order) if s.name == "status"
                            else s).reset_index(drop=True)
