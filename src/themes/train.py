@@ -2,7 +2,8 @@
 
 Evaluation is grouped by authority: a council's sentences are never in both the training and the
 test folds. Per-theme thresholds are tuned inside each training fold (nested), never on the test fold.
-The keyword-and-lexicon baseline is scored on the same folds so that the gain is visible.
+The keyword-and-lexicon baseline learns nothing, so it is scored once on every sentence (the same as on
+held-out folds), beside the model, so that the gain is visible.
 """
 
 from __future__ import annotations
