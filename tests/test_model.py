@@ -95,3 +95,50 @@ def test_model_with_untrusted_types_is_refused(tmp_path):
     sio.dump({"format": 1, "meta": "{}", "call": os.getcwd}, path)
     with pytest.raises(ModelError, match="not trusted"):
         load_model(path)
+
+
+def test_select_themes_rule():
+    from themes.model import select_themes
+
+    probs = np.array([[0.9, 0.6, 0.1],    # second theme far behind the first
+                      [0.5, 0.45, 0.1],   # second theme close to the first
+                      [0.35, 0.2, 0.1],   # nothing reaches its threshold, top above the floor
+                      [0.2, 0.1, 0.05]])  # nothing reaches its threshold, top below the floor
+    thresholds = np.array([0.4, 0.4, 0.4])
+    # defaults: thresholds alone
+    assert (select_themes(probs, thresholds) == (probs >= thresholds)).all()
+    chosen = select_themes(probs, thresholds, top_ratio=0.7, fallback_floor=0.3)
+    assert chosen.tolist() == [[True, False, False], [True, True, False], [True, False, False],
+                               [False, False, False]]
+    assert select_themes(probs[:0], thresholds, 0.7, 0.3).shape == (0, 3)
+
+
+def test_tune_decoding_picks_the_best_rule_on_held_out_probabilities():
+    from themes.train import tune_decoding
+
+    rng = np.random.default_rng(0)
+    n = 400
+    y = np.zeros((n, 3), dtype=np.int8)
+    y[np.arange(n), rng.integers(0, 3, n)] = 1  # one theme per sentence
+    probs = np.clip(0.55 * y + rng.uniform(0, 0.5, y.shape), 0, 1)  # noise pushes wrong themes over 0.4
+    thresholds = np.full(3, 0.4)
+    ratio, floor = tune_decoding(probs, y, thresholds)
+    assert ratio > 0  # a second theme far behind the first should be dropped here
+    from themes.model import select_themes
+
+    def f1(chosen):
+        tp = (chosen & (y == 1)).sum()
+        return 2 * tp / (chosen.sum() + y.sum())
+
+    assert f1(select_themes(probs, thresholds, ratio, floor)) > f1(probs >= thresholds)
+
+
+def test_saved_model_keeps_its_selection_rule(model, tmp_path):
+    saved = (model.top_ratio, model.fallback_floor)
+    model.top_ratio, model.fallback_floor = 0.6, 0.25
+    try:
+        path = model.save(tmp_path / "m.skops")
+    finally:
+        model.top_ratio, model.fallback_floor = saved
+    again = load_model(path)
+    assert (again.top_ratio, again.fallback_floor) == (0.6, 0.25)

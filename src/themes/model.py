@@ -2,7 +2,8 @@
 
 Two learned steps, both scikit-learn:
 1. themes: one-vs-rest logistic regression over word n-grams (with cue tokens from `features`) and
-   character n-grams; a probability threshold per theme, tuned on held-out folds;
+   character n-grams; a probability threshold per theme and a rule against far-behind second themes
+   (`select_themes`), tuned on held-out folds;
 2. polarity: a three-class logistic regression for each (sentence, theme) pair, whose features come
    from the whole sentence and from the clause that speaks about that theme (design "clause"), or
    from the whole sentence only (design "sentence").
@@ -84,6 +85,23 @@ def prepare_inputs(texts: list[str], sections: list[str | None] | None = None,
     return prepared
 
 
+def select_themes(probs: np.ndarray, thresholds: np.ndarray, top_ratio: float = 0.0,
+                  fallback_floor: float = 1.01) -> np.ndarray:
+    """Which themes a sentence gets, from its theme probabilities. A theme needs its own threshold and
+    at least `top_ratio` of the sentence's most probable theme (most sentences are about one thing, and
+    a second theme that is far behind the first is usually wrong); a sentence that would get none gets
+    its most probable theme if that reaches `fallback_floor` (nearly every finding has a theme)."""
+    chosen = probs >= thresholds[None, :]
+    if probs.shape[0] == 0:
+        return chosen
+    top = probs.max(axis=1)
+    if top_ratio > 0:
+        chosen &= probs >= top_ratio * top[:, None]
+    lonely = np.nonzero(~chosen.any(axis=1) & (top >= fallback_floor))[0]
+    chosen[lonely, probs[lonely].argmax(axis=1)] = True
+    return chosen
+
+
 class ModelError(Exception):
     """A model file that cannot be used (missing, unsafe, or for another taxonomy version)."""
 
@@ -98,6 +116,7 @@ class ModelConfig:
     class_weight: str | None = "balanced"
     default_threshold: float = 0.5
     context: bool = True  # section, theme-keyword and previous-sentence tokens as features
+    tune_decoding: bool = True  # tune select_themes' rule beside the thresholds (False: thresholds only)
     seed: int = 0
 
     def to_dict(self) -> dict:
@@ -130,6 +149,8 @@ class ThemeTagger:
     theme_clf: OneVsRestClassifier | None = None
     polarity_clf: LogisticRegression | None = None
     thresholds: np.ndarray | None = None
+    top_ratio: float = 0.0  # see select_themes; tuned with the thresholds
+    fallback_floor: float = 1.01  # above any probability: no fallback until tuned
     meta: dict = field(default_factory=dict)
     _stacked: tuple | None = field(default=None, repr=False, compare=False)  # theme weights, built once
 
@@ -318,7 +339,7 @@ class ThemeTagger:
         x_words = self._word_rows([p.text for p in prepared])
         if themes_given is None:
             probs = self._theme_proba(self._theme_matrix(x_words, texts))
-            hits = probs >= self.thresholds[None, :]
+            hits = select_themes(probs, self.thresholds, self.top_ratio, self.fallback_floor)
             for i, j in zip(*np.nonzero(hits)):
                 pair_sentence.append(int(i))
                 pair_theme.append(int(j))
@@ -355,7 +376,8 @@ class ThemeTagger:
             "format": MODEL_FORMAT,
             "meta": json.dumps({**self.meta, "taxonomy_version": self.taxonomy.version,
                                 "taxonomy_fingerprint": self.taxonomy.fingerprint(),
-                                "theme_ids": self.theme_ids, "config": self.config.to_dict()}),
+                                "theme_ids": self.theme_ids, "config": self.config.to_dict(),
+                                "decoding": {"top_ratio": self.top_ratio, "fallback_floor": self.fallback_floor}}),
             "word_vec": self.word_vec,
             "char_vec": self.char_vec,
             "theme_clf": self.theme_clf,
@@ -399,5 +421,6 @@ def load_model(path: str | Path | None = None, taxonomy: Taxonomy | None = None)
         theme_clf=payload["theme_clf"],
         polarity_clf=payload["polarity_clf"],
         thresholds=np.asarray(payload["thresholds"]),
-        meta={k: v for k, v in meta.items() if k not in ("config",)},
+        **meta.get("decoding", {}),
+        meta={k: v for k, v in meta.items() if k not in ("config", "decoding")},
     )
