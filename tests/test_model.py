@@ -113,8 +113,8 @@ def test_select_themes_rule():
     assert select_themes(probs[:0], thresholds, 0.7, 0.3).shape == (0, 3)
 
 
-def test_tune_decoding_picks_the_best_rule_on_held_out_probabilities():
-    from themes.train import tune_decoding
+def test_tune_selection_rule_picks_the_best_rule_on_held_out_probabilities():
+    from themes.train import tune_selection_rule
 
     rng = np.random.default_rng(0)
     n = 400
@@ -122,7 +122,7 @@ def test_tune_decoding_picks_the_best_rule_on_held_out_probabilities():
     y[np.arange(n), rng.integers(0, 3, n)] = 1  # one theme per sentence
     probs = np.clip(0.55 * y + rng.uniform(0, 0.5, y.shape), 0, 1)  # noise pushes wrong themes over 0.4
     thresholds = np.full(3, 0.4)
-    ratio, floor = tune_decoding(probs, y, thresholds)
+    ratio, floor = tune_selection_rule(probs, y, thresholds)
     assert ratio > 0  # a second theme far behind the first should be dropped here
     from themes.model import select_themes
 

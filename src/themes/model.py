@@ -86,19 +86,21 @@ def prepare_inputs(texts: list[str], sections: list[str | None] | None = None,
 
 
 def select_themes(probs: np.ndarray, thresholds: np.ndarray, top_ratio: float = 0.0,
-                  fallback_floor: float = 1.01) -> np.ndarray:
+                  fallback_floor: float | None = None) -> np.ndarray:
     """Which themes a sentence gets, from its theme probabilities. A theme needs its own threshold and
     at least `top_ratio` of the sentence's most probable theme (most sentences are about one thing, and
     a second theme that is far behind the first is usually wrong); a sentence that would get none gets
-    its most probable theme if that reaches `fallback_floor` (nearly every finding has a theme)."""
+    its most probable theme if that reaches `fallback_floor` (nearly every finding has a theme; None:
+    no fallback)."""
     chosen = probs >= thresholds[None, :]
     if probs.shape[0] == 0:
         return chosen
     top = probs.max(axis=1)
     if top_ratio > 0:
         chosen &= probs >= top_ratio * top[:, None]
-    lonely = np.nonzero(~chosen.any(axis=1) & (top >= fallback_floor))[0]
-    chosen[lonely, probs[lonely].argmax(axis=1)] = True
+    if fallback_floor is not None:
+        lonely = np.nonzero(~chosen.any(axis=1) & (top >= fallback_floor))[0]
+        chosen[lonely, probs[lonely].argmax(axis=1)] = True
     return chosen
 
 
@@ -116,7 +118,7 @@ class ModelConfig:
     class_weight: str | None = "balanced"
     default_threshold: float = 0.5
     context: bool = True  # section, theme-keyword and previous-sentence tokens as features
-    tune_decoding: bool = True  # tune select_themes' rule beside the thresholds (False: thresholds only)
+    tune_selection_rule: bool = True  # tune select_themes' rule beside the thresholds (False: thresholds only)
     seed: int = 0
 
     def to_dict(self) -> dict:
@@ -150,7 +152,7 @@ class ThemeTagger:
     polarity_clf: LogisticRegression | None = None
     thresholds: np.ndarray | None = None
     top_ratio: float = 0.0  # see select_themes; tuned with the thresholds
-    fallback_floor: float = 1.01  # above any probability: no fallback until tuned
+    fallback_floor: float | None = None  # None: no fallback
     meta: dict = field(default_factory=dict)
     _stacked: tuple | None = field(default=None, repr=False, compare=False)  # theme weights, built once
 
@@ -158,6 +160,11 @@ class ThemeTagger:
     @property
     def theme_ids(self) -> list[str]:
         return self.taxonomy.ids
+
+    @property
+    def selection_rule(self) -> dict:
+        """The tuned `select_themes` parameters, as saved in the model file and in metrics.json."""
+        return {"top_ratio": self.top_ratio, "fallback_floor": self.fallback_floor}
 
     def _prepared(self, texts: list[str], sections: list[str | None] | None,
                   previous: list[str | None] | None = None,
@@ -377,7 +384,7 @@ class ThemeTagger:
             "meta": json.dumps({**self.meta, "taxonomy_version": self.taxonomy.version,
                                 "taxonomy_fingerprint": self.taxonomy.fingerprint(),
                                 "theme_ids": self.theme_ids, "config": self.config.to_dict(),
-                                "decoding": {"top_ratio": self.top_ratio, "fallback_floor": self.fallback_floor}}),
+                                "selection_rule": self.selection_rule}),
             "word_vec": self.word_vec,
             "char_vec": self.char_vec,
             "theme_clf": self.theme_clf,
@@ -421,6 +428,6 @@ def load_model(path: str | Path | None = None, taxonomy: Taxonomy | None = None)
         theme_clf=payload["theme_clf"],
         polarity_clf=payload["polarity_clf"],
         thresholds=np.asarray(payload["thresholds"]),
-        **meta.get("decoding", {}),
-        meta={k: v for k, v in meta.items() if k not in ("config", "decoding")},
+        **meta.get("selection_rule", {}),
+        meta={k: v for k, v in meta.items() if k not in ("config", "selection_rule")},
     )

@@ -30,7 +30,7 @@ N_FOLDS = 5
 INNER_FOLDS = 3
 THRESHOLD_GRID = np.round(np.arange(0.15, 0.91, 0.05), 2)
 TOP_RATIO_GRID = (0.0, 0.5, 0.6, 0.7, 0.8, 0.9)
-FALLBACK_FLOOR_GRID = (0.1, 0.2, 0.3, 0.4, 1.01)  # 1.01: never fall back
+FALLBACK_FLOOR_GRID = (None, 0.1, 0.2, 0.3, 0.4)  # None: never fall back
 
 
 @dataclass
@@ -168,16 +168,16 @@ def tune_thresholds(probs: np.ndarray, y: np.ndarray, min_support: int = 8) -> n
     return out
 
 
-def tune_decoding(probs: np.ndarray, y: np.ndarray, thresholds: np.ndarray) -> tuple[float, float]:
+def tune_selection_rule(probs: np.ndarray, y: np.ndarray, thresholds: np.ndarray) -> tuple[float, float | None]:
     """The (top_ratio, fallback_floor) of `select_themes` maximising theme micro F1 on held-out
     probabilities, given the tuned thresholds. Ties go to the first in the grid (the milder rule)."""
-    best, best_f1 = (0.0, 1.01), -1.0
+    best, best_f1 = (0.0, None), -1.0
     positives = y == 1
     for ratio in TOP_RATIO_GRID:
         for floor in FALLBACK_FLOOR_GRID:
             chosen = select_themes(probs, thresholds, ratio, floor)
             tp = int(np.sum(chosen & positives))
-            f1 = 2 * tp / (chosen.sum() + positives.sum()) if tp else 0.0
+            f1 = _prf(tp, int(chosen.sum()) - tp, int(positives.sum()) - tp)[2]
             if f1 > best_f1 + 1e-12:
                 best, best_f1 = (ratio, floor), f1
     return best
@@ -209,8 +209,8 @@ def fit_tagger(data: Dataset, config: ModelConfig, taxonomy: Taxonomy) -> ThemeT
     thresholds = tune_thresholds(oof, y)
     tagger = ThemeTagger(taxonomy=taxonomy, config=config).fit(data.texts, data.labels, data.sections, thresholds,
                                                                previous=data.previous, prepared=data.prepared)
-    if config.tune_decoding:
-        tagger.top_ratio, tagger.fallback_floor = tune_decoding(oof, y, thresholds)
+    if config.tune_selection_rule:
+        tagger.top_ratio, tagger.fallback_floor = tune_selection_rule(oof, y, thresholds)
     return tagger
 
 
@@ -256,7 +256,7 @@ DESIGNS = {
     "clause": ModelConfig(design="clause"),
     "sentence": ModelConfig(design="sentence"),
     "clause_no_context": ModelConfig(design="clause", context=False),
-    "clause_thresholds_only": ModelConfig(design="clause", tune_decoding=False),
+    "clause_thresholds_only": ModelConfig(design="clause", tune_selection_rule=False),
 }
 
 
@@ -269,20 +269,18 @@ def train(data_dir: Path, out_dir: Path, design: str = "clause", compare: bool =
     started = time.time()
     results: dict = {}
     designs = list(DESIGNS) if compare else [design]
-    prepared = {}
-    by_context: dict[bool, Dataset] = {}  # designs that read the same features share one preparation
+    prepared: dict[bool, Dataset] = {}  # by `context`: designs that read the same features share one preparation
     for name in designs:
         progress(f"cross-validating design {name!r} ({N_FOLDS} folds grouped by authority) ...")
-        context = DESIGNS[name].context
-        if context not in by_context:
-            by_context[context] = with_prepared(data, DESIGNS[name])
-        prepared[name] = by_context[context]
-        results[name], _ = cross_validate(prepared[name], model_predictor(DESIGNS[name], taxonomy), taxonomy)
+        config = DESIGNS[name]
+        if config.context not in prepared:
+            prepared[config.context] = with_prepared(data, config)
+        results[name], _ = cross_validate(prepared[config.context], model_predictor(config, taxonomy), taxonomy)
     # the baseline learns nothing, so scoring it on every sentence is the same as on held-out folds
     progress("scoring the keyword-and-lexicon baseline ...")
     baseline_scores = score(data.labels, baseline_tag(data.texts, data.sections), taxonomy)
     progress(f"fitting the final model (design {design!r}) on all {len(data.texts)} sentences ...")
-    tagger = fit_tagger(prepared[design], DESIGNS[design], taxonomy)
+    tagger = fit_tagger(prepared[DESIGNS[design].context], DESIGNS[design], taxonomy)
     counts = Counter(lab["theme"] for labs in data.labels for lab in labs)
     metrics = {
         "taxonomy_version": taxonomy.version,
@@ -296,7 +294,7 @@ def train(data_dir: Path, out_dir: Path, design: str = "clause", compare: bool =
         "config": DESIGNS[design].to_dict(),
         "evaluation": f"{N_FOLDS}-fold cross-validation grouped by authority; thresholds and the theme "
                       f"selection rule tuned on {INNER_FOLDS} inner grouped folds of each training fold",
-        "selection_rule": {"top_ratio": tagger.top_ratio, "fallback_floor": tagger.fallback_floor},
+        "selection_rule": tagger.selection_rule,
         "model": results[design],
         "baseline": baseline_scores,
         "theme_counts": dict(sorted(counts.items())),
@@ -319,7 +317,7 @@ def _selection_rule_text(rule: dict) -> str:
     if rule.get("top_ratio"):
         parts.append(f"a theme also needs at least {rule['top_ratio']:g} of the probability of the sentence's "
                      "most probable theme")
-    if rule.get("fallback_floor", 1.01) <= 1:
+    if rule.get("fallback_floor") is not None:
         parts.append("a sentence left with no theme gets its most probable one if that reaches "
                      f"{rule['fallback_floor']:g}")
     return ", and a selection rule tuned with them: " + "; ".join(parts) if parts else ""
