@@ -3,7 +3,7 @@
 Same 5 authority-grouped folds as `themes train`; in each, the model is fitted on a random share of the
 training fold's authorities (a third, a half, three quarters, all) and scored on the whole test fold.
 Prints the mean training size and theme micro, pair micro and weakness-pair F1 for each share.
-Run: .venv/bin/python scripts/learning_curve.py   (about 6 minutes on 2 cores)
+Run: .venv/bin/python scripts/learning_curve.py   (about 12 minutes on 2 cores with 23,152 sentences)
 """
 
 from __future__ import annotations

@@ -142,3 +142,34 @@ def test_saved_model_keeps_its_selection_rule(model, tmp_path):
         model.top_ratio, model.fallback_floor = saved
     again = load_model(path)
     assert (again.top_ratio, again.fallback_floor) == (0.6, 0.25)
+
+
+def test_preparing_in_parallel_parts_gives_the_same_features():
+    from themes.train import DESIGNS, _report_parts, _subset, load_dataset, with_prepared
+
+    n = 600
+    data = _subset(load_dataset(LABELLED_DIR / "labelled.jsonl"), np.arange(n))
+    parts = _report_parts(data.ids, 2)
+    assert len(parts) == 2 and parts[0][0] == 0 and parts[-1][1] == n
+    cut = parts[1][0]  # cut only between two reports
+    assert data.ids[cut].split("#")[0] != data.ids[cut - 1].split("#")[0]
+    one = with_prepared(data, DESIGNS["clause"]).prepared
+    two = with_prepared(data, DESIGNS["clause"], n_jobs=2).prepared
+    assert one == two
+    assert all(p.context_cues is not None and len(p.context_cues) == 15 for p in one)
+
+
+def test_neighbours_cues_reach_polarity():
+    texts = ["Some children wait too long for their plans to progress.", "This means that drift occurs."]
+    prepared = prepare_inputs(texts, ["help_and_protection"] * 2, previous=[None, texts[0]],
+                              paragraph=[texts[1], texts[0]])
+    assert prepared[0].context_cues != prepared[1].context_cues
+    assert any(prepared[1].context_cues[:5])  # the sentence before has cues, seen from the second
+
+
+def test_model_files_from_before_polarity_context_load_without_it():
+    from themes.model import ModelConfig
+
+    old = {k: v for k, v in ModelConfig().to_dict().items() if k != "polarity_context"}
+    assert ModelConfig.from_dict(old).polarity_context is False
+    assert ModelConfig.from_dict(ModelConfig().to_dict()).polarity_context is True

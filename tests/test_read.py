@@ -9,7 +9,7 @@ from conftest import FIXTURES, SAMPLES
 
 from themes import read_report
 from themes.read import RawDocument
-from themes.structure import build_structure, parse_date_range
+from themes.structure import build_structure, match_heading, parse_date_range
 from themes.sentences import segment
 
 SOUTHAMPTON_GRADES = {
@@ -152,3 +152,24 @@ def test_date_ranges():
     assert parse_date_range("15 – 19 July 2013") == (date(2013, 7, 15), date(2013, 7, 19))
     assert parse_date_range("30 October to 3 November 2023") == (date(2023, 10, 30), date(2023, 11, 3))
     assert parse_date_range("nothing here") == (None, None)
+
+
+@pytest.mark.parametrize("heading, expected", [
+    # Lewisham 2024 drops the leading "The" and puts the grade after a colon
+    ("Experiences and progress of children who need help and protection: good", ("help_and_protection", "good")),
+    ("Experiences and progress of children in care: good", ("children_in_care", "good")),
+    ("Impact of leaders on social work practice with children and families: good", ("leaders", "good")),
+    # Hounslow 2018: "require improvement", without the s
+    ("The experiences and progress of children who need help and protection require improvement to be good",
+     ("help_and_protection", "requires improvement to be good")),
+    ("The experiences and progress of children in care and care leavers are good",
+     ("children_in_care_and_care_leavers", "good")),
+    ("Experiences and progress were mixed for children in care.", None),  # a sentence, not a heading
+])
+def test_judgement_headings(heading, expected):
+    assert match_heading(heading) == expected
+
+
+def test_summary_line_with_require_improvement_is_not_a_heading():
+    # an older-framework summary groups its bullets under lines like this one (Bristol 2014)
+    assert match_heading("Leadership, management and governance require improvement") is None

@@ -267,18 +267,23 @@ def labels_build(data_dir: Path) -> None:
 @labels.command("agreement")
 @click.option("--data", "data_dir", default=PROJECT_ROOT / "data" / "labelled", show_default=True,
               type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--second-pass", "second_pass", default="second_pass.codes", show_default=True,
+              help="The second reading's code file, in DATA/second_pass/.")
 @click.option("--out", "out_path", type=click.Path(path_type=Path), default=None,
-              help="Write the figures as JSON here (default: DATA/second_pass/agreement.json).")
-def labels_agreement(data_dir: Path, out_path: Path | None) -> None:
-    """Agreement of labelled.jsonl with the blind second pass over its random sample."""
+              help="Write the figures as JSON here (default: DATA/second_pass/agreement.json, or "
+                   "agreement2.json for second_pass2.codes).")
+def labels_agreement(data_dir: Path, second_pass: str, out_path: Path | None) -> None:
+    """Agreement of labelled.jsonl with a blind second pass over a random sample of it."""
     from .agreement import second_pass_agreement
     from .labelling import LabelError
 
+    codes = data_dir / "second_pass" / second_pass
     try:
-        res = second_pass_agreement(data_dir / "labelled.jsonl", data_dir / "second_pass" / "second_pass.codes")
+        res = second_pass_agreement(data_dir / "labelled.jsonl", codes)
     except (LabelError, ValueError, FileNotFoundError) as exc:
         _fail(str(exc))
-    write_text(out_path or data_dir / "second_pass" / "agreement.json", json.dumps(res, indent=1) + "\n")
+    suffix = Path(second_pass).stem.removeprefix("second_pass")
+    write_text(out_path or data_dir / "second_pass" / f"agreement{suffix}.json", json.dumps(res, indent=1) + "\n")
     click.echo(json.dumps({k: v for k, v in res.items() if k != "per_theme"}, indent=1))
 
 

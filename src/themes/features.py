@@ -88,6 +88,8 @@ class PreparedSentence:
     text: str  # normalised words plus cue tokens, for the vectorisers
     clauses: list[str]  # the same, clause by clause (split at contrast markers)
     cues: dict[str, int]  # counts of cue kinds
+    # cue counts of the sentence before and of the rest of the paragraph (see model.prepare_inputs)
+    context_cues: list[float] | None = None
 
 
 _NUM = re.compile(r"\d+")

@@ -196,7 +196,8 @@ def clean_lines(raw: RawDocument) -> list[Line]:
 # Headings
 # ----------------------------------------------------------------------------------------------
 
-_GRADE = r"(outstanding|good|requires improvement(?: to be good)?|inadequate|adequate)\.?"
+# "require improvement to be good" after a plural subject; "... require improvement" alone is a summary line
+_GRADE = r"(outstanding|good|requires improvement(?: to be good)?|require improvement to be good|inadequate|adequate)\.?"
 
 # (section kind, pattern matched against the whole normalised heading text)
 HEADINGS: list[tuple[str, re.Pattern[str]]] = [
@@ -207,17 +208,17 @@ HEADINGS: list[tuple[str, re.Pattern[str]]] = [
         ("what_needs_to_improve", r"what does the local authority need to improve\??"),
         ("areas_for_priority_action", r"areas? for priority action"),
         ("help_and_protection",
-         rf"(?:key judgement judgement grade )?the experiences and progress of children who need help"
+         rf"(?:key judgement judgement grade )?(?:the )?experiences and progress of children who need help"
          rf" and protection(?:(?: are| is)?:? {_GRADE})?"),
         ("children_in_care_and_care_leavers",
-         rf"the experiences and progress of children in care and care leavers(?: are| is)?:? {_GRADE}"),
-        ("children_in_care", rf"the experiences and progress of children in care(?: are| is)?:? {_GRADE}"),
+         rf"(?:the )?experiences and progress of children in care and care leavers(?: are| is)?:? {_GRADE}"),
+        ("children_in_care", rf"(?:the )?experiences and progress of children in care(?: are| is)?:? {_GRADE}"),
         ("children_in_care",
          rf"(?:key judgement judgement grade )?the experiences and progress of children looked after"
          rf" and achieving permanence(?::? {_GRADE})?"),
         ("care_leavers", rf"(?:the )?experiences and progress of care leavers(?: are| is)?:? {_GRADE}"),
         ("care_leavers", r"(?:key judgement judgement grade )?the experiences and progress of care leavers"),
-        ("leaders", rf"the impact of leaders on (?:social work )?practice with children and families(?: are| is)?:? "
+        ("leaders", rf"(?:the )?impact of leaders on (?:social work )?practice with children and families(?: are| is)?:? "
                     rf"{_GRADE}"),
         ("leaders", rf"(?:key judgement judgement grade )?leadership, management and governance(?: {_GRADE})?"),
         ("summary", r"executive summary|summary of (?:key )?findings"),
@@ -257,7 +258,7 @@ def normalise_heading(text: str) -> str:
 # Every heading starts with one of these: a cheap test before the regular expressions.
 _HEADING_STARTS = (
     "what ", "areas for", "area for", "the experiences", "experiences and", "key judgement", "the impact of",
-    "leadership", "executive summary", "summary of", "summary for", "recommendations", "the local",
+    "leadership", "impact of leaders", "executive summary", "summary of", "summary for", "recommendations", "the local",
     "progress since", "information about", "inspection judgement", "inspection findings", "section 2",
     "contents", "about this", "the inspection judgements", "service information", "overall effectiveness of",
     "capacity to", "outcomes for", "quality of provision", "record of main", "the office for", "ofsted has",
@@ -284,8 +285,8 @@ def match_heading(text: str) -> tuple[str, str | None] | None:
 
 def normalise_grade(text: str) -> str:
     t = re.sub(r"\s+", " ", text.strip().lower())
-    if t.startswith("requires improvement") or t == "adequate":
-        return "requires improvement to be good" if t.startswith("requires") else "adequate"
+    if t.startswith(("requires improvement", "require improvement")) or t == "adequate":
+        return "requires improvement to be good" if t.startswith("require") else "adequate"
     return t
 
 
