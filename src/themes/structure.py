@@ -197,7 +197,8 @@ def clean_lines(raw: RawDocument) -> list[Line]:
 # ----------------------------------------------------------------------------------------------
 
 # "require improvement to be good" after a plural subject; "... require improvement" alone is a summary line
-_GRADE = r"(outstanding|good|requires improvement(?: to be good)?|require improvement to be good|inadequate|adequate)\.?"
+_GRADE = (r"(outstanding|good|requires improvement(?: to be good)?|require improvement to be good"
+          r"|inadequate|adequate)\.?")
 
 # (section kind, pattern matched against the whole normalised heading text)
 HEADINGS: list[tuple[str, re.Pattern[str]]] = [
@@ -218,8 +219,8 @@ HEADINGS: list[tuple[str, re.Pattern[str]]] = [
          rf" and achieving permanence(?::? {_GRADE})?"),
         ("care_leavers", rf"(?:the )?experiences and progress of care leavers(?: are| is)?:? {_GRADE}"),
         ("care_leavers", r"(?:key judgement judgement grade )?the experiences and progress of care leavers"),
-        ("leaders", rf"(?:the )?impact of leaders on (?:social work )?practice with children and families(?: are| is)?:? "
-                    rf"{_GRADE}"),
+        ("leaders", rf"(?:the )?impact of leaders on (?:social work )?practice with children and families"
+                    rf"(?: are| is)?:? {_GRADE}"),
         ("leaders", rf"(?:key judgement judgement grade )?leadership, management and governance(?: {_GRADE})?"),
         ("summary", r"executive summary|summary of (?:key )?findings"),
         ("strengths", r"the local authority's strengths"),
@@ -258,7 +259,8 @@ def normalise_heading(text: str) -> str:
 # Every heading starts with one of these: a cheap test before the regular expressions.
 _HEADING_STARTS = (
     "what ", "areas for", "area for", "the experiences", "experiences and", "key judgement", "the impact of",
-    "leadership", "impact of leaders", "executive summary", "summary of", "summary for", "recommendations", "the local",
+    "impact of leaders", "leadership", "executive summary", "summary of", "summary for", "recommendations",
+    "the local",
     "progress since", "information about", "inspection judgement", "inspection findings", "section 2",
     "contents", "about this", "the inspection judgements", "service information", "overall effectiveness of",
     "capacity to", "outcomes for", "quality of provision", "record of main", "the office for", "ofsted has",

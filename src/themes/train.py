@@ -280,17 +280,18 @@ def cross_validate(data: Dataset, config: ModelConfig, taxonomy: Taxonomy, n_job
     stay busy to the end."""
     everything = np.arange(len(data.texts))
     folds = grouped_folds(data)
-    big = [(tr, None) for tr, _ in folds] + ([(everything, None)] if fit_final else [])
-    small = [(tr, te) for outer_tr, _ in folds for tr, te in inner_folds(data, outer_tr)]
+    big = [tr for tr, _ in folds] + ([everything] if fit_final else [])
+    inner = [inner_folds(data, tr) for tr, _ in folds]
     lean = replace(data, previous=None, paragraph=None)  # fitting reads them only through `prepared`
     done = Parallel(n_jobs=n_jobs)(  # each job is sent only the sentences it reads
-        [delayed(_fit)(_subset(lean, tr), config, taxonomy) for tr, _ in big]
-        + [delayed(_held_out_probs)(_subset(lean, tr), _subset(lean, te), config, taxonomy) for tr, te in small])
+        [delayed(_fit)(_subset(lean, tr), config, taxonomy) for tr in big]
+        + [delayed(_held_out_probs)(_subset(lean, tr), _subset(lean, te), config, taxonomy)
+           for splits in inner for tr, te in splits])
     models, inner_probs = done[:len(big)], iter(done[len(big):])
     tuning = []  # per fold: the fold's model, the held-out probabilities of its training part
-    for (tr, _), model in zip(folds, models):
+    for (tr, _), splits, model in zip(folds, inner, models):
         probs = np.zeros((len(data.texts), len(taxonomy.ids)))
-        for _, held_out in inner_folds(data, tr):
+        for _, held_out in splits:
             probs[held_out] = next(inner_probs)
         tuning.append((model, probs[tr], [data.labels[i] for i in tr]))
     tagged = Parallel(n_jobs=n_jobs)(delayed(_tune_and_tag)(model, probs, labels, _subset(lean, te))
@@ -441,8 +442,9 @@ def model_card(m: dict, taxonomy: Taxonomy) -> str:
         lines += ["", "`clause`: polarity read from the clause about the theme; `sentence`: from the whole sentence; "
                   "`clause_no_context`: the clause design without the section, previous-sentence and paragraph "
                   "tokens; `clause_thresholds_only`: the clause design choosing themes by their thresholds alone, "
-                  "without the selection rule; `clause_no_polarity_context`: the clause design without the neighbours' cue "
-                  "counts for polarity. Also tried during development, on 2,533 sentences (theme part only, grouped 5-fold): "
+                  "without the selection rule; `clause_no_polarity_context`: the clause design without the "
+                  "neighbours' cue counts for polarity. Also tried during development, on 2,533 sentences (theme "
+                  "part only, grouped 5-fold): "
                   "character 2-5-grams added nothing (theme micro F1 0.738 with, 0.737 without) at about 7x the "
                   "fitting time, so they were dropped; the rest-of-paragraph keywords raised theme micro F1 from "
                   "0.737 to 0.753. Tried on all 7,975 sentences (theme part only, same folds, thresholds only, "
