@@ -80,6 +80,28 @@ def test_theme_probabilities_equal_one_vs_rest(model, labelled_texts):
     assert np.array_equal(model._theme_proba(x), model.theme_clf.predict_proba(x))
 
 
+def test_fitting_from_counted_words_equals_fitting_from_texts():
+    """Cross-validation counts n-grams once (count_words) and each fit selects its rows: the same
+    vocabulary, idf, and so the same theme model, as fitting on the texts."""
+    from themes.model import ModelConfig, ThemeTagger, count_words
+    from themes.taxonomy import load_taxonomy
+
+    rows = load_labelled(LABELLED_DIR / "labelled.jsonl")[:1500]
+    prepared = prepare_inputs([r["text"] for r in rows])
+    counts = count_words([p.text for p in prepared], ModelConfig().min_df)
+    half = np.arange(0, len(rows), 2)
+    texts, labels = [rows[i]["text"] for i in half], [rows[i]["labels"] for i in half]
+    fits = [ThemeTagger(taxonomy=load_taxonomy()).fit(texts, labels, prepared=[prepared[i] for i in half],
+                                                      polarity=False, word_counts=words)
+            for words in (None, counts.rows(half))]
+    plain, counted = (f.word_vec for f in fits)
+    assert counted.vocabulary_ == plain.vocabulary_
+    assert np.array_equal(counted.idf_, plain.idf_)
+    probe = [p.text for p in prepared[1::2]]
+    assert abs(counted.transform(probe) - plain.transform(probe)).max() == 0
+    assert np.array_equal(fits[0].theme_probabilities(probe), fits[1].theme_probabilities(probe))
+
+
 def test_report_tags_same_with_or_without_reused_tokens(model, report):
     with_tokens = tag_report(report, model).findings
     fresh = read_report(report.path)
