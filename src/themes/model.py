@@ -258,11 +258,17 @@ class ThemeTagger:
         x = sp.coo_matrix((np.ones(int(known.sum()), dtype=vec.dtype), (rows[known], ids[known])),
                           shape=(len(texts), len(vec.vocabulary_))).tocsr()
         x.sum_duplicates()
+        return self._weighted(x)
+
+    def _weighted(self, counts: sp.csr_matrix) -> sp.csr_matrix:
+        """N-gram counts (columns in `word_vec`'s vocabulary order) weighted as `word_vec` weights
+        them: sublinear tf, idf, rows normalised; in place."""
+        vec = self.word_vec
         if vec.sublinear_tf:
-            np.log(x.data, x.data)
-            x.data += 1.0
-        x.data *= vec.idf_.astype(vec.dtype)[x.indices]
-        return normalize(x, norm="l2", copy=False)
+            np.log(counts.data, counts.data)
+            counts.data += 1.0
+        counts.data *= vec.idf_.astype(vec.dtype)[counts.indices]
+        return normalize(counts, norm="l2", copy=False)
 
     def _tfidf_from_counts(self, counts: WordCounts) -> sp.csr_matrix:
         """Fit `word_vec` from counted n-grams, as `word_vec.fit_transform` would from the texts: keep
@@ -276,10 +282,7 @@ class ThemeTagger:
         vec.vocabulary_ = dict(zip(counts.terms[keep].tolist(), range(len(keep))))
         vec.fixed_vocabulary_ = False
         vec.idf_ = np.log((x.shape[0] + 1) / (df[keep].astype(vec.dtype) + 1)) + 1  # as TfidfTransformer does
-        np.log(x.data, x.data)
-        x.data += 1.0
-        x.data *= vec.idf_.astype(vec.dtype)[x.indices]
-        return normalize(x, norm="l2", copy=False)
+        return self._weighted(x)
 
     def _theme_matrix(self, x_words: sp.csr_matrix, raw_texts: list[str]) -> sp.csr_matrix:
         """The theme classifier's input: the word n-gram rows, and character n-grams if configured."""
@@ -408,8 +411,8 @@ class ThemeTagger:
         focus = self._focus_clauses(prepared, x_words, pair_sentence, pair_theme)
         xp = self._polarity_matrix(prepared, x_words, pair_sentence, pair_theme, focus)
         # newton-cg: the same model as lbfgs in under half the time here (8 Newton steps against 140)
-        self.polarity_clf = LogisticRegression(C=cfg.polarity_c, solver="newton-cg", max_iter=3000, tol=cfg.polarity_tol,
-                                               random_state=cfg.seed, class_weight="balanced")
+        self.polarity_clf = LogisticRegression(C=cfg.polarity_c, solver="newton-cg", max_iter=3000,
+                                               tol=cfg.polarity_tol, random_state=cfg.seed, class_weight="balanced")
         self.polarity_clf.fit(xp, np.array(pair_y))
         return self
 
