@@ -463,11 +463,12 @@ class ThemeTagger:
             self._polarity_matrix(prepared, x_words, pair_sentence, pair_theme, focus))
         classes = [POLARITIES[c] for c in self.polarity_clf.classes_]
         weakness = classes.index("weakness") if "weakness" in classes else None
-        for i, t, conf, pp in zip(pair_sentence, pair_theme, pair_conf, pol_probs):
-            k = int(np.argmax(pp))
+        theme_ids = self.theme_ids
+        best = pol_probs.argmax(axis=1).tolist()
+        for i, t, conf, pp, k in zip(pair_sentence, pair_theme, pair_conf, pol_probs, best):
             if sections is not None and sections[i] in IMPROVEMENT_KINDS and weakness is not None:
                 k = weakness  # every theme a "What needs to improve?" item names is a weakness (guideline 8)
-            result[i].append(Tag(theme=self.theme_ids[t], polarity=classes[k], confidence=round(conf * float(pp[k]), 4)))
+            result[i].append(Tag(theme=theme_ids[t], polarity=classes[k], confidence=round(conf * float(pp[k]), 4)))
         for tags in result:
             tags.sort(key=lambda tag: -tag.confidence)
         return result
