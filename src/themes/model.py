@@ -432,9 +432,20 @@ class ThemeTagger:
         """Tag each text. Context, when known, helps: its section, the sentence before it and the rest of
         its paragraph (see `report_context`). With `themes_given`, only polarity is predicted.
         `tokens` (Report.tokens) saves tokenising the texts again."""
+        return self.tag_with_probabilities(texts, sections, themes_given, previous, prepared, paragraph, tokens)[0]
+
+    def tag_with_probabilities(self, texts: list[str], sections: list[str | None] | None = None,
+                               themes_given: list[list[str]] | None = None,
+                               previous: list[str | None] | None = None,
+                               prepared: list[PreparedSentence] | None = None,
+                               paragraph: list[str | None] | None = None,
+                               tokens: list | None = None) -> tuple[list[list[Tag]], np.ndarray | None]:
+        """As `tag`, and every theme's probability for each text (None with `themes_given`): the
+        cross-validation keeps both, and computing the probabilities again would double the theme step."""
         texts = list(texts)
+        probs = None if themes_given is not None else np.zeros((0, len(self.theme_ids)))
         if not texts:
-            return []
+            return [], probs
         prepared = prepared if prepared is not None else self._prepared(texts, sections, previous, paragraph,
                                                                          tokens)
         pair_sentence: list[int] = []
@@ -457,7 +468,7 @@ class ThemeTagger:
                     pair_conf.append(1.0)
         result: list[list[Tag]] = [[] for _ in texts]
         if not pair_sentence:
-            return result
+            return result, probs
         focus = self._focus_clauses(prepared, x_words, pair_sentence, pair_theme)
         pol_probs = self.polarity_clf.predict_proba(
             self._polarity_matrix(prepared, x_words, pair_sentence, pair_theme, focus))
@@ -471,7 +482,7 @@ class ThemeTagger:
             result[i].append(Tag(theme=theme_ids[t], polarity=classes[k], confidence=round(conf * float(pp[k]), 4)))
         for tags in result:
             tags.sort(key=lambda tag: -tag.confidence)
-        return result
+        return result, probs
 
     # ---- persistence ---------------------------------------------------------------------------
     def save(self, path: str | Path) -> Path:

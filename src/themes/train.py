@@ -314,8 +314,7 @@ def _tune_and_tag(model: ThemeTagger, held_out_probs: np.ndarray, labels: list[l
     """A fold's model tuned on its inner folds' probabilities; its tags and theme probabilities for the
     fold's test sentences."""
     tune_tagger(model, held_out_probs, labels)
-    return (model.tag(test.texts, test.sections, prepared=test.prepared),
-            model.theme_probabilities(test.texts, test.sections, prepared=test.prepared))
+    return model.tag_with_probabilities(test.texts, test.sections, prepared=test.prepared)
 
 
 # ---------------------------------------------------------------------------------------------------
