@@ -23,7 +23,7 @@ SHARES = (1 / 3, 1 / 2, 3 / 4, 1.0)
 
 def main() -> None:
     taxonomy = load_taxonomy()
-    config = DESIGNS["clause"]
+    config = DESIGNS["sentence"]
     data = with_prepared(load_dataset(ROOT / "data" / "labelled" / "labelled.jsonl"), config)
     groups = np.array(data.groups)
     folds = grouped_folds(data)

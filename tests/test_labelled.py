@@ -43,6 +43,17 @@ def test_gold_only_and_every_theme_present(rebuilt):
     assert len({r["authority"] for r in rows}) >= 20
 
 
+def test_labelled_sentences_carry_the_grade_they_stand_under(rebuilt):
+    from themes.model import GRADE_LEVELS
+
+    _, rows, _ = rebuilt
+    assert {r["grade"] for r in rows} <= {*GRADE_LEVELS, None}
+    assert sum(r["grade"] is not None for r in rows) >= 0.9 * len(rows)  # only post-2026 and a few old reports lack one
+    # a section's own judgement grade beats the overall one (Southampton 2023: good overall, leaders outstanding)
+    southampton = {r["section"]: r["grade"] for r in rows if r["report"] == "southampton-2023-07-28.pdf"}
+    assert southampton["leaders"] == "outstanding" and southampton["summary"] == "good"
+
+
 def test_bad_code_lines_are_named(tmp_path):
     bad = tmp_path / "x.codes"
     bad.write_text("0001 pf-\n0002 zz+\n0002 ap-\n0003 ap+ ap-\n0004 pf?\n")
@@ -72,3 +83,21 @@ def test_seed_001_text_is_not_in_the_project(shared_dir):
         text = path.read_text(encoding="utf-8", errors="ignore")
         leaked = [p for p in probes if p in text]
         assert not leaked, f"{name} holds text from seed 001: {leaked[:1]}"
+
+
+def test_grade_columns_are_what_the_reader_finds(corpus_dir, tmp_path):
+    import csv
+
+    from themes.labelling import GRADE_COLUMNS, fill_grade_columns
+
+    with open(LABELLED / "reports.csv", encoding="utf-8", newline="") as fh:
+        shipped = [r for r in csv.DictReader(fh)
+                   if r["file"] in ("southampton-2023-07-28.pdf", "devon-2020-03-17.pdf", "norfolk-2013-08-16.pdf")]
+    blank = [{**r, **{c: "" for c in GRADE_COLUMNS}} for r in shipped]
+    with open(tmp_path / "reports.csv", "w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(shipped[0]), lineterminator="\r\n")
+        writer.writeheader()
+        writer.writerows(blank)
+    assert fill_grade_columns(tmp_path, corpus_dir / "reports") == 3
+    with open(tmp_path / "reports.csv", encoding="utf-8", newline="") as fh:
+        assert list(csv.DictReader(fh)) == shipped

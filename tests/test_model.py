@@ -175,8 +175,8 @@ def test_preparing_in_parallel_parts_gives_the_same_features():
     assert len(parts) == 2 and parts[0][0] == 0 and parts[-1][1] == n
     cut = parts[1][0]  # cut only between two reports
     assert data.ids[cut].split("#")[0] != data.ids[cut - 1].split("#")[0]
-    one = with_prepared(data, DESIGNS["clause"]).prepared
-    two = with_prepared(data, DESIGNS["clause"], n_jobs=2).prepared
+    one = with_prepared(data, DESIGNS["sentence"]).prepared
+    two = with_prepared(data, DESIGNS["sentence"], n_jobs=2).prepared
     assert one == two
     assert all(p.context_cues is not None and len(p.context_cues) == 15 for p in one)
 
@@ -195,3 +195,40 @@ def test_model_files_from_before_polarity_context_load_without_it():
     old = {k: v for k, v in ModelConfig().to_dict().items() if k != "polarity_context"}
     assert ModelConfig.from_dict(old).polarity_context is False
     assert ModelConfig.from_dict(ModelConfig().to_dict()).polarity_context is True
+
+
+def test_grade_levels_and_the_grade_each_sentence_stands_under():
+    from themes.model import grade_level, sentence_grades
+
+    assert grade_level("requires improvement to be good") == "requires_improvement"
+    assert grade_level("Adequate") == "requires_improvement"  # the older frameworks' word
+    assert grade_level("outstanding") == "outstanding"
+    assert grade_level("not_reported_post_reform") is None and grade_level("") is None
+    assert sentence_grades(["help_and_protection", "summary", "children_in_care"],
+                           {"help_and_protection": "inadequate", "leaders": "good"}, "requires improvement") == [
+        "inadequate", "requires_improvement", "requires_improvement"]
+    assert sentence_grades(["summary"], {}, None) == [None]
+
+
+def test_the_grade_a_sentence_stands_under_reaches_polarity(model):
+    from themes.model import GRADE_LEVELS
+
+    assert model.config.polarity_grade
+    # the grade columns come last in the polarity features; weakness is likelier under inadequate than outstanding
+    weakness = list(model.polarity_clf.classes_).index(1)
+    coef = model.polarity_clf.coef_[weakness, -len(GRADE_LEVELS):]
+    assert coef[GRADE_LEVELS.index("inadequate")] > coef[GRADE_LEVELS.index("good")] > \
+        coef[GRADE_LEVELS.index("outstanding")]
+    text = ["Children's plans are reviewed, and most are updated when their circumstances change."]
+    given = [["assessment_and_planning"]]
+    under = {g: model.tag(text, ["help_and_protection"], themes_given=given, grades=[g])[0][0] for g in
+             ("outstanding", "inadequate")}
+    assert under["outstanding"] != under["inadequate"]
+
+
+def test_model_files_from_before_grades_load_without_them():
+    from themes.model import ModelConfig
+
+    old = {k: v for k, v in ModelConfig().to_dict().items() if k not in ("polarity_grade", "polarity_class_weight")}
+    assert ModelConfig.from_dict(old).polarity_grade is False
+    assert ModelConfig.from_dict(old).polarity_class_weight == "balanced"

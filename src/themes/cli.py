@@ -69,13 +69,16 @@ def read(inputs: tuple[Path, ...], out_dir: Path, metadata: Path | None, workers
               type=click.Path(exists=True, file_okay=False, path_type=Path), help="Labelled data folder.")
 @click.option("--out", "out_dir", default=PROJECT_ROOT / "models", show_default=True,
               type=click.Path(path_type=Path), help="Where the model, metrics.json and MODEL_CARD.md go.")
-@click.option("--design", type=click.Choice(["clause", "sentence", "clause_no_context"]), default="clause", show_default=True)
-@click.option("--compare-designs", is_flag=True, help="Also cross-validate the other design, for the model card.")
+@click.option("--design", default="sentence", show_default=True,
+              help="The design to fit: a name in themes.train.DESIGNS (sentence, clause, ...).")
+@click.option("--compare-designs", is_flag=True, help="Also cross-validate the other designs, for the model card.")
 def train(data_dir: Path, out_dir: Path, design: str, compare_designs: bool) -> None:
     """Train the theme-and-polarity classifier on the hand-labelled sentences."""
     from .labelling import build_labelled
-    from .train import train as run_train
+    from .train import DESIGNS, train as run_train
 
+    if design not in DESIGNS:
+        _fail(f"--design {design!r}: not one of {', '.join(DESIGNS)}")
     info = build_labelled(data_dir)
     click.echo(f"labelled data: {info['sentences']} sentences from {len(info['reports'])} reports")
     m = run_train(data_dir, out_dir, design=design, compare=compare_designs, progress=click.echo)
@@ -120,7 +123,11 @@ def tag(inputs: tuple[Path, ...], out_dir: Path, model_path: Path | None, worker
 @click.option("--out", "out_path", type=click.Path(path_type=Path), default=None, help="Output JSONL (default stdout).")
 @click.option("--model", "model_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None)
 def tag_sentences(infile, out_path: Path | None, model_path: Path | None) -> None:
-    """Tag the sentences of a JSONL file ({"id": ..., "text": ...} per line)."""
+    """Tag the sentences of a JSONL file ({"id": ..., "text": ...} per line).
+
+    Optional context fields help as they do in a report: "section", "previous" (the sentence before),
+    "paragraph_context" (the rest of its paragraph) and "grade" (the judgement grade it stands under,
+    e.g. "inadequate")."""
     from .model import ModelError, load_model
     from .tag import tag_sentences_jsonl
 
@@ -262,6 +269,23 @@ def labels_build(data_dir: Path) -> None:
     click.echo(json.dumps({k: v for k, v in info.items() if k != "reports"}, indent=1))
     for stem, c in info["reports"].items():
         click.echo(f"  {stem}: {c['sentences']} sentences, {c['with_labels']} with labels, {c['pairs']} pairs")
+
+
+@labels.command("grades")
+@click.option("--data", "data_dir", default=PROJECT_ROOT / "data" / "labelled", show_default=True,
+              type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--corpus", "corpus_dir", default=PROJECT_ROOT.parent / "shared" / "corpus" / "reports",
+              show_default=True, type=click.Path(exists=True, file_okay=False, path_type=Path))
+def labels_grades(data_dir: Path, corpus_dir: Path) -> None:
+    """Fill reports.csv's grade columns by reading each labelled report (run when reports are added)."""
+    from .labelling import LabelError, fill_grade_columns
+    from .read import ReadError
+
+    try:
+        n = fill_grade_columns(data_dir, corpus_dir)
+    except (LabelError, ReadError) as exc:
+        _fail(str(exc))
+    click.echo(f"grade columns filled for {n} reports in {data_dir / 'reports.csv'}")
 
 
 @labels.command("agreement")

@@ -90,6 +90,7 @@ class PreparedSentence:
     cues: dict[str, int]  # counts of cue kinds
     # cue counts of the sentence before and of the rest of the paragraph (see model.prepare_inputs)
     context_cues: list[float] | None = None
+    grade: str | None = None  # the judgement grade the sentence stands under (model.GRADE_LEVELS), if known
 
 
 _NUM = re.compile(r"\d+")
@@ -261,6 +262,7 @@ def _keyword_automaton() -> ahocorasick.Automaton:
 
 
 _THEME_PATTERN_LIST = list(THEME_PATTERNS.items())
+_THEME_ORDER = {t: k for k, t in enumerate(THEME_PATTERNS)}
 _AUTOMATON = _keyword_automaton()
 
 
@@ -269,8 +271,10 @@ def keyword_themes(text: str) -> list[str]:
     gets the union over its lines, each looked up once."""
     if "\n" not in text:
         return list(_line_keywords(text))
-    found = set().union(*(_line_keywords(line) for line in text.split("\n")))
-    return [t for t in THEME_PATTERNS if t in found]
+    found: set[str] = set()
+    for line in text.split("\n"):
+        found.update(_line_keywords(line))
+    return sorted(found, key=_THEME_ORDER.__getitem__)  # in taxonomy order, as for a single line
 
 
 @lru_cache(maxsize=100_000)

@@ -19,11 +19,30 @@ from pathlib import Path
 
 from types import SimpleNamespace
 
-from .model import report_context
+from .model import report_context, section_grades, sentence_grades
 from .report import Report
 from .taxonomy import Taxonomy, load_taxonomy
 
 LISTING_FIELDS = ["sid", "section", "paragraph", "text"]
+# reports.csv's grade columns: the report's overall effectiveness and each judgement section's own grade, as
+# `read_report` finds them (`report_grade_columns`); context for the polarity step, never labels
+JUDGEMENT_SECTIONS = ["leaders", "help_and_protection", "children_in_care", "care_leavers",
+                      "children_in_care_and_care_leavers"]
+GRADE_COLUMNS = ["grade_overall"] + [f"grade_{kind}" for kind in JUDGEMENT_SECTIONS]
+
+
+def report_grade_columns(report: Report) -> dict[str, str]:
+    """A report's GRADE_COLUMNS as the reader finds them: the grade table's overall effectiveness and the
+    grade each judgement section's heading gives (empty where there is none)."""
+    by_kind = section_grades(report.sections)
+    return {"grade_overall": report.grades.get("overall_effectiveness", ""),
+            **{f"grade_{kind}": by_kind.get(kind, "") for kind in JUDGEMENT_SECTIONS}}
+
+
+def _row_grades(info: dict, sections: list[str]) -> list[str | None]:
+    """The grade each listed sentence stands under, from its report's reports.csv grade columns."""
+    return sentence_grades(sections, {kind: info.get(f"grade_{kind}") for kind in JUDGEMENT_SECTIONS},
+                           info.get("grade_overall"))
 
 
 class LabelError(ValueError):
@@ -141,6 +160,7 @@ def build_labelled(labelled_dir: Path, out: Path | None = None, require_complete
         if missing and not targeted and require_complete:
             errors.append(f"{code_file}: {len(missing)} sentences not coded yet (first: {missing[0]})")
         info = meta.get(report_stem, {})
+        grade_of = dict(zip((r["sid"] for r in listing_rows), _row_grades(info, [r["section"] for r in listing_rows])))
         counts = per_report.setdefault(report_stem, {"sentences": 0, "with_labels": 0, "pairs": 0,
                                                      "kind": "targeted" if targeted else "whole_report"})
         for sid in sorted(coded):
@@ -159,6 +179,7 @@ def build_labelled(labelled_dir: Path, out: Path | None = None, require_complete
                 "source": "targeted" if targeted else "whole_report",
                 "previous": before.get(sid),  # context for the model (not labelled here): the sentence
                 "paragraph_context": around.get(sid),  # before, and the rest of the paragraph
+                "grade": grade_of[sid],  # and the judgement grade the sentence stands under
                 "labels": coded[sid].labels,
                 **({"note": coded[sid].note} if coded[sid].note else {}),
             })
@@ -177,6 +198,30 @@ def build_labelled(labelled_dir: Path, out: Path | None = None, require_complete
     tmp.replace(out)
     return {"sentences": len(rows), "reports": per_report, "taxonomy_version": taxonomy.version,
             "sha256": file_sha256(out)}
+
+
+def fill_grade_columns(labelled_dir: Path, corpus_dir: Path) -> int:
+    """Fill reports.csv's GRADE_COLUMNS by reading each labelled report from `corpus_dir/<authority>/<file>`
+    (once, when reports are added: training then needs no corpus); return how many reports were read."""
+    from .report import read_report
+
+    path = labelled_dir / "reports.csv"
+    with open(path, encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        fields = [f for f in reader.fieldnames if f not in GRADE_COLUMNS] + GRADE_COLUMNS
+        rows = list(reader)
+    for row in rows:
+        found = sorted(corpus_dir.glob(f"*/{row['file']}"))
+        if not found:
+            raise LabelError(f"{row['file']}: not found under {corpus_dir}")
+        row.update(report_grade_columns(read_report(found[0])))
+    tmp = path.with_suffix(".csv.tmp")
+    with open(tmp, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=fields, lineterminator="\r\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    tmp.replace(path)
+    return len(rows)
 
 
 def _duplicate_texts(rows: list[dict]) -> list[str]:

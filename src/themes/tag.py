@@ -18,7 +18,7 @@ import pandas as pd
 from tqdm import tqdm
 
 from .authorities import find_authority
-from .model import ThemeTagger, load_model, report_context
+from .model import ThemeTagger, load_model, report_context, section_grades, sentence_grades
 from .outputs import write_csv, write_parquet
 from .read import ReadError
 from .report import Report, expand_inputs, read_report
@@ -55,8 +55,9 @@ def tag_report(report: Report, model: ThemeTagger) -> TaggedReport:
     texts = [s.text for s in report.sentences]
     sents = report.sentences
     previous, paragraph = report_context(sents)
-    tags = model.tag(texts, [s.section for s in sents], previous=previous, paragraph=paragraph,
-                     tokens=report.tokens)
+    sections = [s.section for s in sents]
+    grades = sentence_grades(sections, section_grades(report.sections), report.grades.get("overall_effectiveness"))
+    tags = model.tag(texts, sections, previous=previous, paragraph=paragraph, tokens=report.tokens, grades=grades)
     stem = Path(report.file).stem
     common = {"file": report.file, "authority": la.name if la else (report.authority or ""),
               "la_code": la.code if la else "", "report_type": report.report_type, "published": published}
@@ -198,7 +199,7 @@ def tag_sentences_jsonl(lines: Iterable[str], model: ThemeTagger, source: str = 
         records.append(rec)
     tags = model.tag([r["text"] for r in records], [r.get("section") for r in records],
                      previous=[r.get("previous") for r in records],
-                     paragraph=[r.get("paragraph_context") for r in records])
+                     paragraph=[r.get("paragraph_context") for r in records], grades=[r.get("grade") for r in records])
     for rec, t in zip(records, tags):
         yield json.dumps({"id": rec.get("id"), "text": rec["text"],
                           "labels": [{"theme": x.theme, "polarity": x.polarity, "confidence": x.confidence}
