@@ -44,7 +44,7 @@ def test_gold_only_and_every_theme_present(rebuilt):
 
 
 def test_labelled_sentences_carry_the_grade_they_stand_under(rebuilt):
-    from themes.model import GRADE_LEVELS
+    from themes.context import GRADE_LEVELS
 
     _, rows, _ = rebuilt
     assert {r["grade"] for r in rows} <= {*GRADE_LEVELS, None}
@@ -101,3 +101,12 @@ def test_grade_columns_are_what_the_reader_finds(corpus_dir, tmp_path):
     assert fill_grade_columns(tmp_path, corpus_dir / "reports") == 3
     with open(tmp_path / "reports.csv", encoding="utf-8", newline="") as fh:
         assert list(csv.DictReader(fh)) == shipped
+
+
+def test_checking_a_code_file_loads_no_heavy_library():
+    import sys
+
+    code = ("import sys, themes.labelling; heavy = [m for m in ('spacy', 'sklearn', 'pypdfium2', 'pandas') "
+            "if m in sys.modules]; print(heavy); sys.exit(1 if heavy else 0)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, f"a labeller's check imports {done.stdout.strip()}"

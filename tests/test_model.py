@@ -198,7 +198,7 @@ def test_model_files_from_before_polarity_context_load_without_it():
 
 
 def test_grade_levels_and_the_grade_each_sentence_stands_under():
-    from themes.model import grade_level, sentence_grades
+    from themes.context import grade_level, sentence_grades
 
     assert grade_level("requires improvement to be good") == "requires_improvement"
     assert grade_level("Adequate") == "requires_improvement"  # the older frameworks' word
@@ -211,7 +211,7 @@ def test_grade_levels_and_the_grade_each_sentence_stands_under():
 
 
 def test_the_grade_a_sentence_stands_under_reaches_polarity(model):
-    from themes.model import GRADE_LEVELS
+    from themes.context import GRADE_LEVELS
 
     assert model.config.polarity_grade
     # the grade columns come last in the polarity features; weakness is likelier under inadequate than outstanding

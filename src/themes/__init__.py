@@ -2,12 +2,15 @@
 English local authority children's services.
 
 The pipeline, one module per stage: read -> structure -> sentences -> tag (model) -> compare -> charts/publish.
+The names below are imported on first use, so that light tools (`python -m themes.labelling check`) do not
+load spaCy, pdfium and scikit-learn.
 """
 
-from .read import ReadError
-from .report import Report, read_report, read_reports
+import importlib
 
 __all__ = ["ReadError", "Report", "read_report", "read_reports", "load_model", "compare", "selfcheck"]
+
+_FROM = {"ReadError": ".read", "Report": ".report", "read_report": ".report", "read_reports": ".report"}
 
 
 def load_model(path=None, taxonomy=None):
@@ -17,9 +20,9 @@ def load_model(path=None, taxonomy=None):
     return _load(path, taxonomy)
 
 
-def __getattr__(name):  # themes.compare and themes.selfcheck as modules, imported on first use
-    if name in ("compare", "selfcheck"):
-        import importlib
-
+def __getattr__(name):
+    if name in _FROM:
+        return getattr(importlib.import_module(_FROM[name], __name__), name)
+    if name in ("compare", "selfcheck"):  # modules
         return importlib.import_module(f".{name}", __name__)
     raise AttributeError(name)

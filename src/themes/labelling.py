@@ -18,10 +18,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from types import SimpleNamespace
+from typing import TYPE_CHECKING
 
-from .model import report_context, section_grades, sentence_grades
-from .report import Report
+from .context import report_context, section_grades, sentence_grades
 from .taxonomy import Taxonomy, load_taxonomy
+
+if TYPE_CHECKING:  # the reader loads spaCy; checking a code file should not have to
+    from .report import Report
 
 LISTING_FIELDS = ["sid", "section", "paragraph", "text"]
 # reports.csv's grade columns: the report's overall effectiveness and each judgement section's own grade, as

@@ -18,7 +18,8 @@ import pandas as pd
 from tqdm import tqdm
 
 from .authorities import find_authority
-from .model import ThemeTagger, load_model, report_context, section_grades, sentence_grades
+from .context import report_context, section_grades, sentence_grades
+from .model import ThemeTagger, load_model
 from .outputs import write_csv, write_parquet
 from .read import ReadError
 from .report import Report, expand_inputs, read_report
