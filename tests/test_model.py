@@ -232,3 +232,30 @@ def test_model_files_from_before_grades_load_without_them():
     old = {k: v for k, v in ModelConfig().to_dict().items() if k not in ("polarity_grade", "polarity_class_weight")}
     assert ModelConfig.from_dict(old).polarity_grade is False
     assert ModelConfig.from_dict(old).polarity_class_weight == "balanced"
+
+
+def test_neighbours_cue_sums_and_cue_rows_equal_counting_one_by_one():
+    from themes.features import CUES
+    from themes.model import ThemeTagger
+
+    rows = load_labelled(LABELLED_DIR / "labelled.jsonl")[:3000]
+    texts, previous, paragraph = [r["text"] for r in rows], [r["previous"] for r in rows], \
+        [r["paragraph_context"] for r in rows]
+    prepared = prepare_inputs(texts, [r["section"] for r in rows], previous, paragraph=paragraph)
+    cues_of = {t: [p.cues[k] for k in CUES] for t, p in zip(texts, prepared)}
+
+    def plain(joined):
+        parts = joined.split("\n") if joined else []
+        total = [0] * len(CUES)
+        for t in parts:
+            total = [a + b for a, b in zip(total, cues_of.get(t, [0] * len(CUES)))]
+        return total, len(parts)
+
+    for p, prev, para in zip(prepared, previous, paragraph):
+        (before, _), (around, n) = plain(prev), plain(para)
+        assert p.context_cues == [min(b, 3) / 3 for b in before] + [min(a, 6) / 6 for a in around] + [
+            a / max(n, 1) for a in around]
+    for text in [p.text for p in prepared] + [c for p in prepared for c in p.clauses]:
+        toks = text.split()
+        assert ThemeTagger._cue_row(text) == [min(toks.count(f"cue_{k}"), 3) / 3 for k in CUES] + [
+            float("after_contrast" in toks)]
