@@ -41,11 +41,18 @@ def grade_level(grade: str | None) -> str | None:
     return g if g in GRADE_LEVELS else None
 
 
+# The sections whose headings carry a judgement grade of their own (ILACS); every other sentence stands under
+# the report's overall effectiveness
+JUDGEMENT_SECTIONS = ("leaders", "help_and_protection", "children_in_care", "care_leavers",
+                      "children_in_care_and_care_leavers")
+
+
 def section_grades(sections) -> dict[str, str]:
-    """Section kind -> the grade its heading gives, for a report's sections (objects with .kind and .grade)."""
+    """Judgement section kind -> the grade its heading gives, for a report's sections (objects with .kind
+    and .grade)."""
     grades: dict[str, str] = {}
     for section in sections:
-        if section.grade:
+        if section.grade and section.kind in JUDGEMENT_SECTIONS:
             grades.setdefault(section.kind, section.grade)
     return grades
 
@@ -59,4 +66,4 @@ def sentence_grades(sections: list[str | None], section_grades: dict[str, str | 
     return [levels.get(s) or fallback for s in sections]
 
 
-__all__ = ["GRADE_LEVELS", "grade_level", "report_context", "section_grades", "sentence_grades"]
+__all__ = ["GRADE_LEVELS", "JUDGEMENT_SECTIONS", "grade_level", "report_context", "section_grades", "sentence_grades"]

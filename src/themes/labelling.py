@@ -20,7 +20,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
-from .context import report_context, section_grades, sentence_grades
+from .context import JUDGEMENT_SECTIONS, report_context, section_grades, sentence_grades
 from .taxonomy import Taxonomy, load_taxonomy
 
 if TYPE_CHECKING:  # the reader loads spaCy; checking a code file should not have to
@@ -29,8 +29,6 @@ if TYPE_CHECKING:  # the reader loads spaCy; checking a code file should not hav
 LISTING_FIELDS = ["sid", "section", "paragraph", "text"]
 # reports.csv's grade columns: the report's overall effectiveness and each judgement section's own grade, as
 # `read_report` finds them (`report_grade_columns`); context for the polarity step, never labels
-JUDGEMENT_SECTIONS = ["leaders", "help_and_protection", "children_in_care", "care_leavers",
-                      "children_in_care_and_care_leavers"]
 GRADE_COLUMNS = ["grade_overall"] + [f"grade_{kind}" for kind in JUDGEMENT_SECTIONS]
 
 

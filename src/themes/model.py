@@ -173,10 +173,10 @@ class ModelConfig:
     # as 0.05 and as its default 1e-4, in a fraction of the time
     theme_tol: float = 0.2
     polarity_tol: float = 1e-3  # newton-cg's; 1e-4 (its default) gave the same held-out scores, in more steps
-    # polarity classes' weights: None (all 1), "balanced", or a weight per polarity name. Unweighted: "balanced"
+    # polarity classes' weights, as scikit-learn's class_weight: None (all 1) or "balanced". Unweighted: "balanced"
     # gave the rare neutral class 20 times a strength's weight, and more pairs went wrongly neutral (weakness-pair F1
     # 0.741 against 0.744, polarity accuracy 0.938 against 0.943 on 45,300 sentences); weakness at 1.25 or 1.6: 0.744
-    polarity_class_weight: str | dict[str, float] | None = None
+    polarity_class_weight: str | None = None
     polarity_grade: bool = True  # the judgement grade the sentence stands under, for polarity (`sentence_grades`)
     seed: int = 0
 
@@ -428,16 +428,9 @@ class ThemeTagger:
         # newton-cg: the same model as lbfgs in under half the time here (8 Newton steps against 140)
         self.polarity_clf = LogisticRegression(C=cfg.polarity_c, solver="newton-cg", max_iter=3000,
                                                tol=cfg.polarity_tol, random_state=cfg.seed,
-                                               class_weight=self._polarity_class_weight())
+                                               class_weight=cfg.polarity_class_weight)
         self.polarity_clf.fit(xp, np.array(pair_y))
         return self
-
-    def _polarity_class_weight(self) -> str | dict[int, float] | None:
-        """The polarity model's class_weight: a weight per polarity name becomes one per class number."""
-        weight = self.config.polarity_class_weight
-        if isinstance(weight, dict):
-            return {POLARITIES.index(name): float(w) for name, w in weight.items()}
-        return weight
 
     # ---- prediction ----------------------------------------------------------------------------
     def theme_probabilities(self, texts: list[str], sections: list[str | None] | None = None,
